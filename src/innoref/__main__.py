@@ -1,0 +1,3 @@
+from innoref.cli import main
+
+main()

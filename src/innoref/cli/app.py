@@ -1,0 +1,84 @@
+"""The Typer application, its global options, and the one place errors are shown.
+
+Command modules import only ``typer`` and this module at import time, so that
+``innoref --help`` stays fast; everything heavy is imported inside the command.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from innoref import __version__
+
+
+class InnorefGroup(TyperGroup):
+    """Turns any :class:`~innoref.errors.InnorefError` into a message and its exit code."""
+
+    def invoke(self, ctx):  # type: ignore[override]
+        from innoref.errors import InnorefError
+
+        try:
+            return super().invoke(ctx)
+        except InnorefError as exc:
+            typer.echo(f"error: {exc.message}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+
+
+app = typer.Typer(
+    cls=InnorefGroup,
+    name="innoref",
+    help=(
+        "innoref: the reading list of Sammen om en bedre kommune, and your own literature "
+        "on innovation in Norwegian municipalities, as YAML records you can list, search, "
+        "cite and export."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"innoref {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    data: Annotated[
+        Optional[str],
+        typer.Option(
+            "--data",
+            metavar="DIR",
+            help="Library folder (holding literature.yaml and themes.yaml). "
+            "Default: $INNOREF_DATA, else ./data, else your user library.",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    ctx.obj = {"data": data}
+
+
+def location(ctx: typer.Context):
+    """The library location chosen by --data, $INNOREF_DATA, ./data or the user library."""
+    from innoref import store
+
+    root = ctx.find_root()
+    data = (root.obj or {}).get("data") if root.obj else None
+    return store.locate(data)
+
+
+def open_library(ctx: typer.Context, *, strict: bool = True):
+    """Load the library for a command; a broken file raises DataError (exit 1)."""
+    from innoref import store
+
+    return store.load(location(ctx), strict=strict)

@@ -1,0 +1,27 @@
+"""`innoref check`: validate both files and report every problem with its place."""
+
+from __future__ import annotations
+
+import typer
+
+from innoref.cli.app import app, open_library
+
+
+@app.command("check")
+def check_cli(ctx: typer.Context) -> None:
+    """Validate literature.yaml and themes.yaml and report every problem.
+
+    Each problem is printed as path:line:column: key: field: message. Exit 1 when
+    anything is wrong; exit 0 with a one-line summary when the library is clean.
+    """
+    lib = open_library(ctx, strict=False)
+    if lib.problems:
+        for problem in lib.problems:
+            typer.echo(str(problem))
+        n = len(lib.problems)
+        typer.echo(f"{n} problem{'s' if n != 1 else ''} found", err=True)
+        raise typer.Exit(1)
+    typer.echo(
+        f"ok: {len(lib.references)} references and {len(lib.themes)} themes, no problems "
+        f"({lib.literature_path or lib.location.literature})"
+    )

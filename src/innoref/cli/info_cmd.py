@@ -1,0 +1,66 @@
+"""`innoref info`: which library is in use, why, and what it holds."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from innoref.cli.app import app, location
+
+
+def library_info(loc) -> dict:
+    """Facts about the library at ``loc``: paths, counts, version. Loads the data."""
+    from innoref import __version__, store
+
+    lib = store.load(loc, strict=False)
+    return {
+        "version": __version__,
+        "library": str(loc.folder),
+        "reason": loc.reason,
+        "exists": loc.folder.exists(),
+        "literature": str(lib.literature_path) if lib.literature_path else None,
+        "themes": str(lib.themes_path) if lib.themes_path else None,
+        "references": len(lib.references),
+        "theme_count": len(lib.themes),
+        "problems": len(lib.problems),
+    }
+
+
+@app.command("info")
+def info_cli(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Say which library is in use and why, how many references and themes it holds,
+    and the version."""
+    from innoref.cli import output
+
+    info = library_info(location(ctx))
+    if as_json:
+        output.print_json(info)
+        return
+    folder = info["library"] + ("" if info["exists"] else " (does not exist yet; created by the first command that writes)")
+    rows = [
+        ("innoref", info["version"]),
+        ("library", folder),
+        ("chosen by", info["reason"]),
+        ("literature", info["literature"] or "none yet"),
+        ("themes", info["themes"] or "none"),
+        ("references", str(info["references"])),
+        ("themes defined", str(info["theme_count"])),
+    ]
+    if info["problems"]:
+        rows.append(("problems", f"{info['problems']} (run `innoref check`)"))
+    con = output.console()
+    if output.is_plain(con):
+        output.print_plain_rows(rows)
+        return
+    from rich.table import Table
+
+    table = Table(show_header=False, box=None)
+    table.add_column(style="bold cyan")
+    table.add_column()
+    for k, v in rows:
+        table.add_row(k, v)
+    con.print(table)
