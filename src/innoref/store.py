@@ -111,7 +111,6 @@ class RawRecord:
     line: int  # 1-based line of the item's "- "
     text: str  # the item's own source text (for locating fields on error)
     line_offset: int  # 0-based line at which ``text`` starts in the file
-    repeated_fields: bool = False  # a field written twice (YAML keeps only the last)
 
 
 @dataclass
@@ -162,7 +161,7 @@ def _mark_problem(path: str, exc: Exception, line_offset: int = 0) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
-    message = f"YAML syntax: {problem}" + (f" ({context})" if context else "")
+    message = f"YAML: {problem}" + (f" ({context})" if context else "")
     if mark is None:
         return Problem(path, 0, 0, message)
     return Problem(path, mark.line + 1 + line_offset, mark.column + 1, message)
@@ -185,7 +184,7 @@ def parse_items(text: str, path: str) -> Parsed:
                 if not isinstance(node, yamlio.SequenceNode) or len(node.value) != 1:
                     raise ValueError("item does not stand alone")
                 item = node.value[0]
-                out.records.append(_raw(item, start + 1, chunk, start))
+                out.records.append(RawRecord(yamlio.construct(item), start + 1, chunk, start))
             return out
         except (yamlio.YAMLError, ValueError):
             # Anchors across items, odd layouts, syntax errors: the whole file
@@ -206,18 +205,10 @@ def parse_items(text: str, path: str) -> Parsed:
         return out
     try:
         for item in node.value:
-            out.records.append(_raw(item, item.start_mark.line + 1, text, 0))
+            out.records.append(RawRecord(yamlio.construct(item), item.start_mark.line + 1, text, 0))
     except yamlio.YAMLError as exc:
         out.problems.append(_mark_problem(path, exc))
     return out
-
-
-def _raw(item: Any, line: int, text: str, offset: int) -> RawRecord:
-    from innoref import yamlio
-
-    data = yamlio.construct(item)
-    repeated = isinstance(item, yamlio.MappingNode) and isinstance(data, dict) and len(item.value) != len(data)
-    return RawRecord(data, line, text, offset, repeated)
 
 
 def _field_nodes(raw: RawRecord):
@@ -260,21 +251,6 @@ def locate_field(raw: RawRecord, loc: tuple[Any, ...], *, key_itself: bool = Fal
         else:
             break
     return mark.line + 1 + offset, mark.column + 1
-
-
-def duplicate_fields(raw: RawRecord) -> list[tuple[str, int, int]]:
-    """Fields written twice in one record (YAML keeps only the last)."""
-    from innoref import yamlio
-
-    node, offset = _field_nodes(raw)
-    seen: set[str] = set()
-    dups = []
-    if isinstance(node, yamlio.MappingNode):
-        for k, _ in node.value:
-            if k.value in seen:
-                dups.append((k.value, k.start_mark.line + 1 + offset, k.start_mark.column + 1))
-            seen.add(k.value)
-    return dups
 
 
 # --------------------------------------------------------------------------- validating
@@ -324,8 +300,6 @@ def validate_records(path: str, raws: list[RawRecord], model: type, known: tuple
         if not isinstance(raw.data, dict):
             problems.append(Problem(path, raw.line, 1, "a record must be a mapping of fields (field: value)"))
             continue
-        for name, line, col in duplicate_fields(raw) if raw.repeated_fields else ():
-            problems.append(Problem(path, line, col, f"field '{name}' is written twice; YAML would keep only the last", key=key, field=name))
         try:
             good.append(model.model_validate(raw.data))
         except ValidationError as exc:
@@ -379,6 +353,7 @@ def load(location: Location, *, strict: bool = True):
         problems += more
         problems += _unique(str(lit_path), raws, refs, "key", "key")
         problems += _theme_links(str(lit_path), raws, refs, {t.id for t in themes})
+    problems.sort(key=lambda p: (p.path != str(theme_path), p.path, p.line, p.column))
     if problems and strict:
         raise DataError(problems)
     return Library(

@@ -32,8 +32,11 @@ def info_cli(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Say which library is in use and why, how many references and themes it holds,
-    and the version."""
+    """Say which library is in use and why, what it holds, and the version.
+
+    The library is chosen by --data, else $INNOREF_DATA, else ./data/literature.yaml,
+    else your user library (which starts as the programme's reading list).
+    """
     from innoref.cli import output
 
     info = library_info(location(ctx))

@@ -15,8 +15,10 @@ def themes_cli(
     theme_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help="A theme id, to show its description and references.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """List the themes with how many references each has; with an ID, that theme's
-    description and references."""
+    """List the themes and how many references each has.
+
+    With an ID: that theme's name, description and references.
+    """
     from innoref.cli import output
     from innoref.library import sorted_references
 

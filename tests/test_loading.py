@@ -1,0 +1,188 @@
+"""Loading the YAML files: YAML 1.2 rules, positions of problems, finding the library."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from innoref import store, yamlio
+from innoref.errors import DataError
+
+
+def test_yaml_12_keeps_report_numbers_and_language_no_as_text():
+    data = yamlio.load("number: 2013:52\nlanguage: no\nedition: 007\nvolume: 1.10\nflag: true\n")
+    assert data == {"number": "2013:52", "language": "no", "edition": "007", "volume": "1.10", "flag": True}
+
+
+def test_python_tags_are_refused_not_run():
+    with pytest.raises(yamlio.YAMLError):
+        yamlio.load("!!python/object/apply:os.system ['echo hacked']")
+
+
+def test_shipped_reading_list_loads(library):
+    lib = store.load(store.locate(library))
+    assert len(lib.references) == 7
+    assert {t.id for t in lib.themes} == {"sykefravaer", "heltid-deltid", "kompetanse-rekruttering", "omdomme", "innovasjon"}
+    moland = lib.get("moland2013laeringsnettverk")
+    assert moland.number == "2013:52" and moland.series == "Fafo-rapport"
+    assert [p.family for p in moland.authors] == ["Moland", "Lien", "Nygård", "Hofstad"]
+    assert lib.get("bolkesjo1999fylkeskommunen").availability.startswith("print only")
+    assert lib.get("krd2013nyevegar").authors[0].name == "Kommunal- og regionaldepartementet"
+    assert {r.language for r in lib.references} == {"nb", "nn", "sv"}
+
+
+def test_unquoted_report_number_and_language_no_survive(make_library):
+    folder = make_library(
+        """\
+        - key: a
+          title: A
+          number: 2013:52
+          language: no
+        """
+    )
+    ref = store.load(store.locate(folder)).get("a")
+    assert ref.number == "2013:52" and ref.language == "no"
+
+
+def problems_of(folder):
+    with pytest.raises(DataError) as info:
+        store.load(store.locate(folder))
+    return [str(p) for p in info.value.problems]
+
+
+def test_problems_carry_file_line_column_key_and_field(make_library):
+    folder = make_library(
+        """\
+        # a comment
+        - key: a
+          title: A
+          titel: typo
+          isbn: 978-82-7356-671-4
+        - key: b
+          type: report
+          authors:
+            - {family: Moland}
+            - {given: Lise}
+        - key: c
+          title: C
+          themes: [innovasjon, digitalisering]
+        - key: a
+          title: Again
+        """
+    )
+    path = str(folder / "literature.yaml")
+    got = problems_of(folder)
+    assert f"{path}:4:3: a: titel: unknown field 'titel' (did you mean 'title'?)" in got
+    assert any(p.startswith(f"{path}:5:9: a: isbn: '978-82-7356-671-4' is not a valid ISBN") for p in got)
+    assert f"{path}:6:3: b: title: required field is missing" in got
+    assert any(p.startswith(f"{path}:10:7: b: authors[1]: ") and "family name" in p for p in got)
+    assert any(p.startswith(f"{path}:13:24: c: themes[1]: theme 'digitalisering' is not defined") for p in got)
+    assert f"{path}:14:8: a: key: duplicate key 'a' (first used on line 2)" in got
+
+
+def test_yaml_syntax_error_has_its_place(make_library):
+    folder = make_library(
+        """\
+        - key: a
+          title: "unclosed
+        - key: b
+          title: B
+        """
+    )
+    got = problems_of(folder)
+    assert len(got) == 1
+    assert got[0].startswith(str(folder / "literature.yaml") + ":") and "YAML: " in got[0]
+
+
+def test_conflict_markers_are_reported_by_line(make_library):
+    folder = make_library(
+        """\
+        - key: a
+        <<<<<<< HEAD
+          title: Ours
+        =======
+          title: Theirs
+        >>>>>>> branch
+        """
+    )
+    got = problems_of(folder)
+    path = str(folder / "literature.yaml")
+    assert [g.split(": ")[0] for g in got] == [f"{path}:2:1", f"{path}:4:1", f"{path}:6:1"]
+    assert "merge-conflict marker" in got[0]
+
+
+def test_field_written_twice_is_reported(make_library):
+    folder = make_library("- key: a\n  title: A\n  year: 2010\n  year: 2011\n")
+    assert problems_of(folder) == [
+        f"{folder / 'literature.yaml'}:4:3: YAML: found duplicate key (while constructing a mapping)"
+    ]
+
+
+def test_anchors_across_records_fall_back_to_whole_file_parse(make_library):
+    folder = make_library(
+        """\
+        - key: a
+          title: A
+          publisher: &fafo Fafo
+        - key: b
+          title: B
+          publisher: *fafo
+        """
+    )
+    assert store.load(store.locate(folder)).get("b").publisher == "Fafo"
+
+
+def test_top_level_must_be_a_list(make_library):
+    folder = make_library("key: a\ntitle: A\n")
+    assert "must be a list of records" in problems_of(folder)[0]
+
+
+def test_empty_file_is_an_empty_library(make_library):
+    folder = make_library("# nothing yet\n")
+    assert store.load(store.locate(folder)).references == []
+
+
+def test_not_utf8_is_reported(make_library):
+    folder = make_library("- key: a\n  title: A\n")
+    (folder / "literature.yaml").write_bytes(b"- key: a\n  title: Bodo\xf8\n")
+    assert "not UTF-8" in problems_of(folder)[0]
+
+
+def test_locate_order(tmp_path, monkeypatch, library):
+    assert store.locate(library).reason == "--data option"
+    monkeypatch.setenv("INNOREF_DATA", str(library))
+    assert store.locate().folder == library
+    monkeypatch.delenv("INNOREF_DATA")
+    cwd = tmp_path / "project"
+    (cwd / "data").mkdir(parents=True)
+    (cwd / "data" / "literature.yaml").write_text("[]\n")
+    assert store.locate(cwd=cwd).folder == cwd / "data"
+    user = store.locate(cwd=tmp_path)
+    assert user.folder == Path(os.environ["XDG_DATA_HOME"]) / "innoref"
+    assert user.seed == store.shipped_data()
+
+
+def test_user_library_starts_as_shipped_reading_list(tmp_path):
+    loc = store.locate(cwd=tmp_path)
+    assert not loc.folder.exists()
+    lib = store.load(loc)
+    assert len(lib.references) == 7
+    assert not loc.folder.exists()  # reading never creates it
+
+
+def test_atomic_write_replaces_whole_or_not_at_all(tmp_path, monkeypatch):
+    target = tmp_path / "f.yaml"
+    target.write_text("old\n")
+    store.atomic_write(target, "new\n")
+    assert target.read_text() == "new\n"
+
+    def boom(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("os.replace", boom)
+    with pytest.raises(OSError):
+        store.atomic_write(target, "half\n")
+    assert target.read_text() == "new\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["f.yaml"]  # no temp file left behind

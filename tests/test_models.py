@@ -1,0 +1,118 @@
+"""Unit tests of the records: persons, references, themes and their rules."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from innoref.models import Person, Reference, Theme, isbn_is_valid, parse_person
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Moland, Leif E.", {"family": "Moland", "given": "Leif E."}),
+        ("Ellingsen, May-Britt", {"family": "Ellingsen", "given": "May-Britt"}),
+        ("van der Berg, Jan", {"family": "Berg", "given": "Jan", "particle": "van der"}),
+        ("King, Jr., Martin Luther", {"family": "King", "given": "Martin Luther", "suffix": "Jr."}),
+        ("Martin Luther King", {"family": "King", "given": "Martin Luther"}),
+        ("Jan van der Berg", {"family": "Berg", "given": "Jan", "particle": "van der"}),
+        ("{Kommunal- og regionaldepartementet}", {"name": "Kommunal- og regionaldepartementet"}),
+        ("Aarsæther, Nils", {"family": "Aarsæther", "given": "Nils"}),
+    ],
+)
+def test_parse_person_reads_bibtex_name_forms(text, expected):
+    assert parse_person(text) == expected
+
+
+def test_person_from_text_and_display():
+    p = Person.model_validate("van der Berg, Jan")
+    assert p.family_full == "van der Berg"
+    assert p.display() == "van der Berg, Jan"
+    org = Person.model_validate("{Sveriges Kommuner och Landsting}")
+    assert org.is_organisation and org.display() == "Sveriges Kommuner och Landsting"
+
+
+def test_person_needs_family_or_name():
+    with pytest.raises(ValidationError, match="family name"):
+        Person(given="Lise")
+    with pytest.raises(ValidationError, match="organisation"):
+        Person(name="Fafo", family="Moland")
+
+
+@pytest.mark.parametrize(
+    "isbn, ok",
+    [
+        ("978-82-7356-671-3", True),   # Teigen et al. (2010), ØF-rapport 11/2010
+        ("978-91-7164-440-4", True),   # Frankelius & Utbult (2009)
+        ("978-82-7356-671-4", False),
+        ("0-306-40615-2", True),
+        ("0-306-40615-3", False),
+        ("0-8044-2957-X", True),
+        ("12345", False),
+    ],
+)
+def test_isbn_check_digits(isbn, ok):
+    assert isbn_is_valid(isbn) is ok
+
+
+def ref(**fields):
+    return Reference.model_validate({"key": "k", "title": "T", **fields})
+
+
+def test_reference_rules_name_the_problem():
+    with pytest.raises(ValidationError, match="not a valid ISBN"):
+        ref(isbn="978-82-7356-671-4")
+    with pytest.raises(ValidationError, match="not a DOI"):
+        ref(doi="doi 10.1000")
+    with pytest.raises(ValidationError, match="not a web address"):
+        ref(url="fafo.no/rapport")
+    with pytest.raises(ValidationError, match="year 3013"):
+        ref(year=3013)
+    with pytest.raises(ValidationError, match="language code"):
+        ref(language="Norwegian")
+    with pytest.raises(ValidationError, match="key may not contain"):
+        Reference(key="moland 2013", title="T")
+    with pytest.raises(ValidationError, match="extra_forbidden|Extra inputs"):
+        Reference.model_validate({"key": "k", "title": "T", "titel": "typo"})
+    with pytest.raises(ValidationError, match="not a real date"):
+        ref(date="2013-02-30")
+
+
+def test_doi_is_kept_bare_and_numbers_as_text():
+    r = ref(doi="https://doi.org/10.1177/0020852312467613", number=4, year="2013")
+    assert r.doi == "10.1177/0020852312467613"
+    assert r.number == "4"
+    assert r.year == 2013
+
+
+def test_date_sets_year_and_must_agree():
+    assert ref(date="2013-04-06").year == 2013
+    with pytest.raises(ValidationError, match="does not fall in year"):
+        ref(date="2013-04-06", year=2012)
+
+
+def test_unknown_dates_are_real():
+    assert ref().year is None
+
+
+def test_short_authors():
+    two = ref(authors=["Frankelius, Per", "Utbult, Mats"])
+    many = ref(authors=["Moland, Leif E.", "Lien, Lise", "Nygård, Lars"])
+    eds = ref(editors=["Osborne, S. P."])
+    assert two.short_authors() == "Frankelius & Utbult"
+    assert many.short_authors() == "Moland et al."
+    assert eds.short_authors() == "Osborne"
+
+
+def test_to_data_keeps_field_order_and_drops_empty():
+    r = ref(year=2013, authors=["Moland, Leif E."], type="report", extra={"pagetotal": "123"})
+    data = r.to_data()
+    assert list(data) == ["key", "type", "title", "authors", "year", "extra"]
+    assert data["authors"] == [{"family": "Moland", "given": "Leif E."}]
+
+
+def test_theme_id_shape():
+    assert Theme(id="heltid-deltid", name="Heltid–deltid").id == "heltid-deltid"
+    with pytest.raises(ValidationError):
+        Theme(id="Heltid deltid", name="x")
