@@ -42,10 +42,10 @@ def reference_table(refs, title: str | None = None):
 
     table = Table(title=title, show_lines=False, header_style="bold")
     table.add_column("key", style="cyan", no_wrap=True)
-    table.add_column("authors")
-    table.add_column("year", justify="right")
-    table.add_column("title", ratio=1)
-    table.add_column("publisher / series")
+    table.add_column("authors", max_width=22)
+    table.add_column("year", justify="right", no_wrap=True)
+    table.add_column("title", ratio=1, min_width=24)
+    table.add_column("publisher / series", max_width=24)
     for ref in refs:
         table.add_row(*reference_cells(ref))
     return table
