@@ -40,11 +40,11 @@ def print_json(data: Any) -> None:
 def reference_table(refs, title: str | None = None):
     from rich.table import Table
 
-    table = Table(title=title, show_lines=False, header_style="bold")
+    table = Table(title=title, header_style="bold", expand=True)
     table.add_column("key", style="cyan", no_wrap=True)
     table.add_column("authors", max_width=22)
     table.add_column("year", justify="right", no_wrap=True)
-    table.add_column("title", ratio=1, min_width=24)
+    table.add_column("title", ratio=1)
     table.add_column("publisher / series", max_width=24)
     for ref in refs:
         table.add_row(*reference_cells(ref))
