@@ -1,0 +1,63 @@
+"""The README and --help stay true: set-up commands, CI, every command documented."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def code_blocks(lang: str | None = None) -> list[str]:
+    pattern = r"```(\w*)\n(.*?)```"
+    return [body for tag, body in re.findall(pattern, README, re.S) if lang is None or tag == lang]
+
+
+def test_readme_starts_with_the_two_setup_commands():
+    first, second = code_blocks()[:2]
+    assert first.strip() == "pip install . && innoref list"
+    assert second.strip() == 'pip install ".[test]" && pytest'
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (REPO / ".ci" / "run").read_text()
+    test_command = code_blocks()[1].strip()
+    assert test_command in ci.splitlines()
+
+
+def test_every_command_has_help_and_a_readme_entry(cli):
+    from innoref.cli import app
+    import typer.main
+
+    group = typer.main.get_command(app)
+    names = sorted(group.commands)
+    assert {"list", "show", "themes", "check", "info"} <= set(names)
+    for name in names:
+        command = group.commands[name]
+        assert command.help and command.help.strip(), f"{name} has no help text"
+        result = cli(name, "--help")
+        assert result.exit_code == 0 and "Usage:" in result.stdout
+        assert f"innoref {name}" in README, f"README has no entry for `innoref {name}`"
+
+
+def test_every_option_has_help(cli):
+    from innoref.cli import app
+    import typer.main
+
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():
+        for param in command.params:
+            if param.param_type_name == "option" and param.name != "help":
+                assert getattr(param, "help", None), f"innoref {name} {param.opts[0]} has no help"
+
+
+def test_readme_record_examples_are_valid():
+    from innoref import yamlio
+    from innoref.models import Reference
+
+    blocks = [b for b in code_blocks("yaml") if b.lstrip().startswith("- key:")]
+    assert len(blocks) >= 2
+    for block in blocks:
+        for data in yamlio.load(block):
+            Reference.model_validate(data)
