@@ -116,3 +116,22 @@ def test_theme_id_shape():
     assert Theme(id="heltid-deltid", name="Heltid–deltid").id == "heltid-deltid"
     with pytest.raises(ValidationError):
         Theme(id="Heltid deltid", name="x")
+
+
+from hypothesis import given, strategies as st
+
+_letters = st.sampled_from(list("abcdefghijklmnopqrstuvwxyzæøåäöéü"))
+_word = st.builds(lambda first, rest: first.upper() + "".join(rest), _letters, st.lists(_letters, min_size=1, max_size=8))
+_given_name = st.lists(st.one_of(_word, st.builds(lambda a, b: f"{a}-{b}", _word, _word), st.builds(lambda w: w[0] + ".", _word)),
+                       min_size=1, max_size=3).map(" ".join)
+
+
+@given(
+    family=st.one_of(_word, st.builds(lambda a, b: f"{a}-{b}", _word, _word)),
+    given_=st.one_of(st.none(), _given_name),
+    particle=st.sampled_from([None, "van", "van der", "von", "de"]),
+    suffix=st.sampled_from([None, "Jr.", "III"]),
+)
+def test_person_text_form_round_trips(family, given_, particle, suffix):
+    person = Person(family=family, given=given_, particle=particle, suffix=suffix)
+    assert Person.model_validate(person.display()) == person

@@ -129,12 +129,14 @@ def parse_person(text: str) -> dict[str, str]:
     else:
         family_part = parts[0]
         if len(parts) == 2:
-            given = parts[1] or None
-        else:
-            if parts[1].lower().rstrip(".") + "." in _SUFFIXES or parts[1].lower() in _SUFFIXES:
-                suffix, given = parts[1], ", ".join(parts[2:]) or None
+            if parts[1].lower() in _SUFFIXES:  # "King, Jr."
+                suffix, given = parts[1], None
             else:
-                given, suffix = parts[1] or None, ", ".join(parts[2:]) or None
+                given = parts[1] or None
+        elif parts[1].lower() in _SUFFIXES:  # BibTeX's "von Last, Jr, First"
+            suffix, given = parts[1], ", ".join(parts[2:]) or None
+        else:  # "Last, First, Jr."
+            given, suffix = parts[1] or None, ", ".join(parts[2:]) or None
         words = family_part.split(" ")
         j = 0
         while j < len(words) - 1 and words[j].lower() in _PARTICLES:
