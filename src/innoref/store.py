@@ -14,6 +14,7 @@ import re
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -211,11 +212,19 @@ def parse_items(text: str, path: str) -> Parsed:
     return out
 
 
+@lru_cache(maxsize=8)
+def _compose(text: str):
+    # Reporting many problems in one file must not re-parse it for each problem.
+    from innoref import yamlio
+
+    return yamlio.compose(text)
+
+
 def _field_nodes(raw: RawRecord):
     """The record's node, re-parsed from its text, for positions."""
     from innoref import yamlio
 
-    node = yamlio.compose(raw.text)
+    node = _compose(raw.text)
     if raw.line_offset == 0 and raw.text and isinstance(node, yamlio.SequenceNode):
         # Whole-file parse: find the item that starts on this line.
         for item in node.value:
