@@ -1,0 +1,276 @@
+"""Citation styles as data: rich text, markup backends and template combinators.
+
+Built in the spirit of pybtex's ``template.py`` and ``backends/``: a style is a
+declarative template such as ``toplevel[sentence[names], optional[...]]``. A
+node that needs a field the record lacks raises :class:`Missing`, and
+``optional[...]`` absorbs it, so a style reads like the style manual. A style
+produces :class:`Rich` text that knows nothing of markup; a :class:`Backend`
+decides how italics and URLs look (plain text, Markdown, HTML).
+
+No I/O, no knowledge of any particular style: ``apa.py`` holds the APA rules.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Union
+
+# --------------------------------------------------------------------------- rich text
+
+
+class Rich:
+    """Text with structure (italics, links) but no markup."""
+
+    def plain(self) -> str:
+        raise NotImplementedError
+
+    def render(self, backend: "Backend") -> str:
+        raise NotImplementedError
+
+    def __bool__(self) -> bool:
+        return bool(self.plain())
+
+
+@dataclass(frozen=True)
+class String(Rich):
+    text: str
+
+    def plain(self) -> str:
+        return self.text
+
+    def render(self, backend: "Backend") -> str:
+        return backend.text(self.text)
+
+
+@dataclass(frozen=True)
+class Seq(Rich):
+    parts: tuple[Rich, ...]
+
+    def plain(self) -> str:
+        return "".join(p.plain() for p in self.parts)
+
+    def render(self, backend: "Backend") -> str:
+        return "".join(p.render(backend) for p in self.parts)
+
+
+@dataclass(frozen=True)
+class Italic(Rich):
+    inner: Rich
+
+    def plain(self) -> str:
+        return self.inner.plain()
+
+    def render(self, backend: "Backend") -> str:
+        return backend.italic(self.inner.render(backend))
+
+
+@dataclass(frozen=True)
+class Link(Rich):
+    url: str
+
+    def plain(self) -> str:
+        return self.url
+
+    def render(self, backend: "Backend") -> str:
+        return backend.link(self.url)
+
+
+RichLike = Union[Rich, str]
+
+
+def rich(value: RichLike) -> Rich:
+    return String(value) if isinstance(value, str) else value
+
+
+def seq(*parts: RichLike) -> Rich:
+    items = tuple(rich(p) for p in parts if p)
+    return items[0] if len(items) == 1 else Seq(items)
+
+
+def join(parts: Iterable[RichLike], sep: str = "", last_sep: str | None = None) -> Rich:
+    items = [rich(p) for p in parts if p]
+    out: list[Rich] = []
+    for i, item in enumerate(items):
+        if i:
+            out.append(String(last_sep if last_sep is not None and i == len(items) - 1 else sep))
+        out.append(item)
+    return seq(*out)
+
+
+# --------------------------------------------------------------------------- backends
+
+
+class Backend:
+    """Plain text: italics are invisible."""
+
+    name = "text"
+
+    def text(self, s: str) -> str:
+        return s
+
+    def italic(self, inner: str) -> str:
+        return inner
+
+    def link(self, url: str) -> str:
+        return url
+
+
+class Markdown(Backend):
+    """``*italics*``; characters that Markdown would read as markup are escaped.
+
+    Square brackets stay as they are: APA's "[Doctoral dissertation]" is followed
+    by a period, never by the "(" that would make it a link.
+    """
+
+    name = "markdown"
+    _special = re.compile(r"([\\*_`<])")
+
+    def text(self, s: str) -> str:
+        return self._special.sub(r"\\\1", s)
+
+    def italic(self, inner: str) -> str:
+        return f"*{inner}*"
+
+    def link(self, url: str) -> str:
+        return f"<{url}>"
+
+
+class Html(Backend):
+    """``<i>italics</i>``; ``& < >`` escaped as entities."""
+
+    name = "html"
+
+    def text(self, s: str) -> str:
+        return html.escape(s, quote=False)
+
+    def italic(self, inner: str) -> str:
+        return f"<i>{inner}</i>"
+
+    def link(self, url: str) -> str:
+        return html.escape(url, quote=False)
+
+
+BACKENDS: dict[str, Backend] = {"text": Backend(), "markdown": Markdown(), "html": Html()}
+
+
+# --------------------------------------------------------------------------- templates
+
+
+class Missing(Exception):
+    """A template needed a field the record does not have."""
+
+
+class Node:
+    """A template node: ``node[children]`` adds children, ``node(**options)`` sets options."""
+
+    def __init__(self, fn: Callable[..., Rich], children: tuple = (), **options: Any):
+        self.fn = fn
+        self.children = children
+        self.options = options
+
+    def __getitem__(self, children) -> "Node":
+        if not isinstance(children, tuple):
+            children = (children,)
+        return Node(self.fn, self.children + children, **self.options)
+
+    def __call__(self, **options: Any) -> "Node":
+        return Node(self.fn, self.children, **{**self.options, **options})
+
+    def format(self, ctx: Any) -> Rich:
+        return self.fn(self.children, ctx, **self.options)
+
+
+def format_part(part: Any, ctx: Any) -> Rich:
+    if isinstance(part, Node):
+        return part.format(ctx)
+    if callable(part):
+        return rich(part(ctx))
+    return rich(part)
+
+
+def node(fn: Callable[..., Rich]) -> Node:
+    return Node(fn)
+
+
+@node
+def join_(children, ctx, sep: str = "", last_sep: str | None = None) -> Rich:
+    """The parts that are not empty, joined by ``sep``; a missing part is an error."""
+    return join((format_part(c, ctx) for c in children), sep, last_sep)
+
+
+words = join_(sep=" ")
+
+
+@node
+def optional(children, ctx) -> Rich:
+    """Its parts, or nothing when one of them is missing."""
+    try:
+        return join(format_part(c, ctx) for c in children)
+    except Missing:
+        return String("")
+
+
+@node
+def first_of(children, ctx) -> Rich:
+    """The first alternative that is not missing and not empty."""
+    for child in children:
+        try:
+            out = format_part(child, ctx)
+        except Missing:
+            continue
+        if out:
+            return out
+    raise Missing("no alternative")
+
+
+@node
+def italic(children, ctx) -> Rich:
+    inner = join(format_part(c, ctx) for c in children)
+    return Italic(inner) if inner else inner
+
+
+@node
+def wrap(children, ctx, before: str = "(", after: str = ")") -> Rich:
+    """Its parts in brackets; nothing at all when they are empty."""
+    inner = join(format_part(c, ctx) for c in children)
+    return seq(before, inner, after) if inner else inner
+
+
+paren = wrap(before="(", after=")")
+bracket = wrap(before="[", after="]")
+
+_END = ".?!"
+
+
+@node
+def sentence(children, ctx, sep: str = ", ") -> Rich:
+    """Parts joined by ``sep`` and closed with a period, unless they already end in . ? or !"""
+    inner = join((format_part(c, ctx) for c in children), sep)
+    if not inner:
+        return inner
+    return inner if inner.plain().rstrip()[-1:] in _END else seq(inner, ".")
+
+
+@node
+def when(children, ctx, test: Callable[[Any], bool]) -> Rich:
+    """Its parts when ``test(ctx)`` holds; otherwise missing."""
+    if not test(ctx):
+        raise Missing("condition")
+    return join(format_part(c, ctx) for c in children)
+
+
+toplevel = join_(sep=" ")
+
+
+def field(name: str, apply: Callable[[Any, Any], RichLike] | None = None) -> Callable[[Any], Rich]:
+    """The record's field ``name`` (via ``ctx.ref``); missing when empty."""
+
+    def get(ctx: Any) -> Rich:
+        value = getattr(ctx.ref, name, None)
+        if value is None or value == "" or value == []:
+            raise Missing(name)
+        return rich(apply(value, ctx) if apply else str(value))
+
+    return get
