@@ -1,0 +1,159 @@
+"""What BibTeX and biblatex export share: names, titles, the entry layout, and the field plan.
+
+A dialect (``bibtex.py``, ``biblatex.py``) describes itself as a :class:`Dialect`:
+entry types per record type, the name of each field per record type, and how
+text is escaped (pure ASCII for classic BibTeX, UTF-8 for biber). This module
+turns a record into an entry by that description, and writes back every field
+the record holds, ``extra`` included, so nothing imported is lost on export.
+
+No I/O. A value that cannot be written raises :class:`~innoref.errors.InvalidInput`
+naming the record and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+from innoref.errors import InvalidInput
+from innoref.latex import LatexError, to_latex
+
+if TYPE_CHECKING:
+    from innoref.models import Person, Reference
+
+_FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_:.+/-]*$")
+_AND = re.compile(r"(?:^|\s)and(?:\s|$)", re.I)
+
+
+@dataclass(frozen=True)
+class Dialect:
+    ascii: bool
+    entry_type: Callable[["Reference"], str]
+    # model field -> dialect field name, per record type ("*" for every type)
+    names: dict[str, dict[str, str]]
+    # model fields the dialect writes its own way (dates, language, ...)
+    special: Callable[["Reference", Callable[[str], str]], list[tuple[str, str]]]
+    url_escape: Callable[[str], str]
+    skip: frozenset[str] = field(default_factory=frozenset)
+
+    def field_name(self, model_field: str, ref_type: str) -> str:
+        by_type = self.names.get(model_field, {})
+        return by_type.get(ref_type, by_type.get("*", model_field))
+
+
+class Writer:
+    """Turns one record into the text of one entry in a dialect."""
+
+    def __init__(self, dialect: Dialect):
+        self.d = dialect
+
+    def text(self, value: str, ref: "Reference", name: str) -> str:
+        try:
+            return to_latex(" ".join(value.split()), ascii=self.d.ascii)
+        except LatexError as exc:
+            hint = "; export --format biblatex writes UTF-8 and can hold it" if self.d.ascii else ""
+            raise InvalidInput(f"{ref.key}: {name}: {exc}{hint}") from None
+
+    def title(self, value: str, ref: "Reference", name: str) -> str:
+        """Words with capitals in braces, so no style lower-cases them: ``{L{\\ae}ringsnettverk}``."""
+        words = []
+        for word in value.split():
+            encoded = self.text(word, ref, name)
+            words.append("{" + encoded + "}" if any(ch.isupper() for ch in word) else encoded)
+        return " ".join(words)
+
+    def person(self, p: "Person", ref: "Reference", name: str) -> str:
+        if p.is_organisation:
+            return "{" + self.text(str(p.name), ref, name) + "}"  # {{Organisation}}: never split into names
+
+        def part(value: str, *, family: bool = False) -> str:
+            encoded = self.text(value, ref, name)
+            risky = "," in value or bool(_AND.search(value))
+            if family and (" " in value.strip() or value[:1].islower()):
+                # BibTeX would read a lower-case or several-word family name as "von" + last;
+                # given names stay unbraced so that BibTeX can still make their initials.
+                risky = True
+            return "{" + encoded + "}" if risky else encoded
+
+        family = part(str(p.family), family=True)
+        if p.particle:
+            family = self.text(p.particle, ref, name) + " " + family
+        out = family
+        if p.suffix:
+            out += ", " + part(p.suffix)
+            out += ", " + (part(p.given) if p.given else "")
+        elif p.given:
+            out += ", " + part(p.given)
+        return out
+
+    def people(self, people: list["Person"], ref: "Reference", name: str) -> str:
+        return " and ".join(self.person(p, ref, name) for p in people)
+
+    def fields(self, ref: "Reference") -> list[tuple[str, str]]:
+        kind = ref.type.value
+        out: list[tuple[str, str]] = []
+        esc = lambda name: (lambda v: self.text(v, ref, name))  # noqa: E731
+        for model_field in ("authors", "editors"):
+            people = getattr(ref, model_field)
+            if people:
+                bib = self.d.field_name(model_field, kind)
+                out.append((bib, self.people(people, ref, bib)))
+        for model_field in ("title", "booktitle"):
+            value = getattr(ref, model_field)
+            if value:
+                bib = self.d.field_name(model_field, kind)
+                out.append((bib, self.title(value, ref, bib)))
+        out += self.d.special(ref, lambda v, n="": self.text(v, ref, n or "field"))
+        plain = ("publisher", "place", "series", "number", "edition", "genre", "journal", "volume",
+                 "issue", "isbn", "abstract", "note", "availability")
+        for model_field in plain:
+            value = getattr(ref, model_field)
+            if value and model_field not in self.d.skip:
+                bib = self.d.field_name(model_field, kind)
+                out.append((bib, esc(bib)(str(value))))
+        if ref.pages:
+            from innoref.formats.apa import page_range
+
+            pieces = page_range(ref.pages).split("\u2013")
+            out.append(("pages", "--".join(esc("pages")(p) for p in pieces)))
+        if ref.doi:
+            out.append(("doi", self.d.url_escape(ref.doi)))
+        if ref.url:
+            out.append(("url", self.d.url_escape(ref.url)))
+        if ref.accessed:
+            out.append(("urldate", ref.accessed))
+        if ref.keywords:
+            out.append(("keywords", esc("keywords")(", ".join(ref.keywords))))
+        if ref.themes:
+            out.append(("themes", esc("themes")(", ".join(ref.themes))))
+        taken = {name.lower() for name, _ in out}
+        for key, value in ref.extra.items():
+            if key.lower() in taken or key.lower() in ("key", "entrytype", "id"):
+                continue
+            if not _FIELD_NAME.match(key):
+                raise InvalidInput(f"{ref.key}: extra.{key}: '{key}' cannot be a BibTeX field name")
+            out.append((key, esc(key)(_extra_text(value, ref, key))))
+            taken.add(key.lower())
+        return out
+
+    def entry(self, ref: "Reference") -> str:
+        lines = [f"@{self.d.entry_type(ref)}{{{ref.key},"]
+        lines += [f"  {name} = {{{value}}}," for name, value in self.fields(ref)]
+        lines.append("}")
+        return "\n".join(lines) + "\n"
+
+
+def _extra_text(value: Any, ref: "Reference", key: str) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        return ", ".join(str(v) for v in value)
+    raise InvalidInput(f"{ref.key}: extra.{key}: a {type(value).__name__} cannot be written as a BibTeX field")
+
+
+def render_entries(refs: list["Reference"], dialect: Dialect, header: str) -> str:
+    writer = Writer(dialect)
+    return header + "\n".join(writer.entry(r) for r in refs)

@@ -1,0 +1,93 @@
+"""Classic BibTeX (``.bib``) for ``bibtex`` with any style: plain, apacite, ...
+
+Pure ASCII: classic BibTeX slices UTF-8 bytes (an initial of "Øystein" becomes
+half a character), so letters are LaTeX escapes (``{\\O}ystein``) and the LaTeX
+specials are escaped. Organisations are in double braces, capitals in titles
+are protected, page ranges use ``--``, reports are ``@techreport`` with
+``institution``, ``type`` (the series) and ``number``, theses ``@phdthesis`` or
+``@mastersthesis`` with ``school`` and ``type``. Fields BibTeX styles do not
+print (``isbn``, ``doi``, ``url``, ``urldate``, ``language``, ``themes``, the
+record's ``extra`` fields) are written too, so a round trip keeps them.
+
+Records in, text out: no I/O. A character with no LaTeX spelling is an error
+naming the record and field.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from innoref.formats import Options
+from innoref.formats._bib import Dialect, render_entries
+
+if TYPE_CHECKING:
+    from innoref.models import Reference
+
+DESCRIPTION = "classic BibTeX, pure ASCII with LaTeX escapes, for bibtex with any .bst (plain, apacite)"
+SUFFIX = ".bib"
+OPTIONS: tuple[str, ...] = ()
+
+ENTRY_TYPES = {
+    "report": "techreport", "book": "book", "article": "article", "chapter": "incollection",
+    "thesis": "phdthesis", "webpage": "misc", "misc": "misc",
+}
+
+# model field -> BibTeX field, by record type ("*": every other type)
+FIELD_NAMES = {
+    "authors": {"*": "author"},
+    "editors": {"*": "editor"},
+    "publisher": {"report": "institution", "thesis": "school", "*": "publisher"},
+    "place": {"*": "address"},
+    "series": {"report": "type", "*": "series"},
+    "number": {"*": "number"},
+    "issue": {"article": "number", "*": "issue"},
+    "genre": {"thesis": "type", "*": "genre"},
+    # innoref's note is the reader's own: "note" and "annotation" are printed in bibliographies
+    # (biblatex-apa prints annotations), "comment" (as JabRef writes it) by no style.
+    "note": {"*": "comment"},
+}
+
+
+def entry_type(ref: "Reference") -> str:
+    if ref.type.value == "thesis" and ref.genre and re.search(r"master|magister|hovedfag", ref.genre, re.I):
+        return "mastersthesis"
+    return ENTRY_TYPES[ref.type.value]
+
+
+def _special(ref: "Reference", text) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    if ref.year is not None:
+        out.append(("year", str(ref.year)))
+    if ref.date and len(ref.date) > 4:
+        out.append(("date", ref.date))
+    if ref.language:
+        out.append(("language", text(ref.language, "language")))
+    return out
+
+
+def url_escape(url: str) -> str:
+    """A URL or DOI as classic BibTeX can carry it into a .bbl: pure ASCII, balanced.
+
+    Non-ASCII letters, braces and backslashes are %-encoded as a browser would; then
+    "%" and "#" are escaped, since in a .bbl "%" starts a TeX comment (``\\url``
+    prints ``\\%`` as "%").
+    """
+    from urllib.parse import quote
+
+    url = quote(url, safe="".join(chr(c) for c in range(33, 127) if chr(c) not in "{}\\"))
+    return url.replace("%", "\\%").replace("#", "\\#")
+
+
+DIALECT = Dialect(
+    ascii=True,
+    entry_type=entry_type,
+    names=FIELD_NAMES,
+    special=_special,
+    url_escape=url_escape,
+)
+
+
+def render(refs: list["Reference"], *, options: Options = Options()) -> str:
+    header = "% Exported by innoref: classic BibTeX, pure ASCII with LaTeX escapes.\n\n"
+    return render_entries(refs, DIALECT, header)
