@@ -1,11 +1,23 @@
 """Folding text for matching and sorting: case, accents and the Scandinavian letters.
 
-``fold("Bråthen") == fold("brathen") == fold("braathen")`` is what a researcher on
-an English keyboard expects, as in any library catalogue. Pure functions, no I/O.
+``fold("Bråthen") == fold("brathen")`` and ``fold_loose("braathen")`` meets them
+too, which is what a researcher on an English keyboard expects, as in any library
+catalogue. The same folding is applied to the query and to every field it is
+compared with, so the rules only have to agree with themselves:
+
+* case and accents go: ``É`` -> ``e``, ``ü`` -> ``u``;
+* letters that do not decompose are spelt out: ``æ`` -> ``ae``, ``ø`` -> ``o``,
+  ``å``/``ä`` -> ``a``, ``ö`` -> ``o``, ``ß`` -> ``ss``;
+* (loose only) the two-letter spellings people type for one letter are read as
+  that letter: ``aa`` -> ``a`` (Braathen, Aarsæther) and ``oe`` -> ``o`` (Bolkesjoe).
+
+:func:`words` and :func:`normalize` cut folded text into the words that the
+query language matches against. Pure functions, no I/O.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -16,14 +28,21 @@ _SPECIAL = str.maketrans({
 })
 # Two-letter spellings people type for one Scandinavian letter.
 _DIGRAPHS = (("aa", "a"), ("oe", "o"))
+_WORD = re.compile(r"\w+")
+
+
+def _fold(text: str) -> str:
+    text = text.lower().translate(_SPECIAL)
+    if text.isascii():  # most text, once æ ø å are spelt out: nothing left to decompose
+        return text
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Lower case, accents removed, æ ø å ä ö written as a e / o / a."""
-    text = text.lower().translate(_SPECIAL)
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
+    """Lower case, accents removed, æ ø å ä ö written as ae / o / a / a / o."""
+    return _fold(text)
 
 
 def fold_loose(text: str) -> str:
@@ -32,7 +51,27 @@ def fold_loose(text: str) -> str:
     Applied to both sides of a comparison, so "braathen" meets "Bråthen" and
     "bolkesjoe" meets "Bolkesjø".
     """
-    text = fold(text)
+    text = _fold(text)
     for pair, single in _DIGRAPHS:
-        text = text.replace(pair, single)
+        if pair in text:
+            text = text.replace(pair, single)
     return text
+
+
+def words(text: str) -> list[str]:
+    """The loosely folded words of ``text``: runs of letters and digits.
+
+    ``words("Læringsnettverk og innovasjon, 2013:52") ==
+    ["laeringsnettverk", "og", "innovasjon", "2013", "52"]``.
+    """
+    return _WORD.findall(fold_loose(text))
+
+
+def normalize(text: str) -> str:
+    """The folded words of ``text`` between single spaces, with a space at each end.
+
+    The spaces make word boundaries plain text: ``" kommun"`` is a word that
+    starts with "kommun" and ``" kommune "`` is that whole word.
+    """
+    found = words(text)
+    return " " + " ".join(found) + " " if found else " "

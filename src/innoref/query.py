@@ -1,0 +1,521 @@
+"""The query language: text -> a tree of small predicates, and how they match.
+
+One parser serves ``list``, ``search`` and (later) ``export`` and ``cite``. The
+stable API, for every command that filters references:
+
+    from innoref.query import parse_query, QueryError
+    query = parse_query('innovasjon (author:moland OR author:teigen) -year:<2000')
+    query.matches(ref, themes)        # one Reference -> bool
+    query.filter(refs, themes)        # the matching References, in their order
+    query & other_query               # both must match (filters, see cli/filters.py)
+    query.select(index) -> set[int]   # on a prepared search.Index (fast, many records)
+
+Ranking (``search(...)``) lives in :mod:`innoref.search`.
+
+The language, as the README documents it:
+
+* bare terms must all match (AND); ``OR`` between alternatives; parentheses group;
+  ``-term``, ``-field:value``, ``-(...)`` and ``NOT term`` leave out;
+* ``"quoted phrase"``: the words in that order;
+* ``field:value`` with the fields in :data:`FIELDS`; values may be quoted;
+* years: ``year:2013``, ``year:2010..2013``, ``year:>=2010``, ``year:<2000``,
+  ``year:2010..``, ``year:..2013``.
+
+Matching rules (the same for every text field, after :func:`innoref.text.fold_loose`):
+a term matches a word that starts with it; a term of four letters or more also
+matches inside a word (Norwegian writes compounds as one word); a phrase is its
+words in order, the last of which may be the start of a word. A term with
+punctuation inside (``May-Britt``, ``2013:52``) is the phrase of its words.
+
+A malformed query raises :class:`QueryError` (exit 2) with the 0-based position
+of the fault. This module never prints, never exits and does no I/O.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+
+from innoref.errors import QueryError
+from innoref.text import fold_loose, words
+
+if TYPE_CHECKING:
+    from innoref.models import Reference, Theme
+    from innoref.search import Index
+
+__all__ = ["FIELDS", "Query", "QueryError", "parse_query", "field_predicate", "MIN_INWORD"]
+
+# A term this long (after folding) also matches inside a word.
+MIN_INWORD = 4
+
+# Query field -> where it looks. Text fields name blocks of search.Index.
+FIELDS: dict[str, str] = {
+    "author": "author (any author or editor, family or given name)",
+    "title": "title",
+    "year": "year: 2013, 2010..2013, >=2010, <2000, 2010..",
+    "publisher": "publisher",
+    "series": "report series and number",
+    "type": "report, book, article, chapter, thesis, webpage, misc",
+    "theme": "theme id or any word of its name",
+    "lang": "language code: nb, nn, sv, en",
+    "key": "citation key",
+    "keyword": "keywords",
+    "journal": "journal or book title",
+    "abstract": "abstract",
+    "note": "note",
+}
+ALIASES = {
+    "authors": "author", "editor": "author", "editors": "author", "keywords": "keyword",
+    "language": "lang", "themes": "theme", "booktitle": "journal", "notes": "note",
+}
+_TEXT_FIELDS = ("author", "title", "publisher", "series", "key", "keyword", "journal", "abstract", "note")
+_FIELD = re.compile(r"([A-Za-z]+):")
+_YEAR = re.compile(r"^(?:(?P<op>>=|<=|>|<)?(?P<one>\d{1,4})|(?P<lo>\d{1,4})?\.\.(?P<hi>\d{1,4})?)$")
+_KEYWORDS = ("OR", "AND", "NOT")
+
+
+# --------------------------------------------------------------------------- predicates
+
+
+class Node:
+    """A predicate over the records of a :class:`~innoref.search.Index`."""
+
+    def select(self, index: "Index") -> set[int]:
+        raise NotImplementedError
+
+    def scoring(self) -> Iterator["Text"]:
+        """The text predicates that make a record match (not those under NOT)."""
+        return iter(())
+
+
+@dataclass(frozen=True)
+class Everything(Node):
+    def select(self, index: "Index") -> set[int]:
+        return set(range(index.count))
+
+    def __str__(self) -> str:
+        return "*"
+
+
+@dataclass(frozen=True)
+class Text(Node):
+    """A term (one word) or phrase (several), in one field or (field None) in all."""
+
+    words: tuple[str, ...]
+    field: str | None = None
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        from innoref.search import SEARCH_FIELDS
+
+        return SEARCH_FIELDS if self.field is None else (self.field,)
+
+    def select(self, index: "Index") -> set[int]:
+        found: set[int] = set()
+        for hits in index.text_hits(self.fields, self.words).values():
+            found.update(hits)
+        return found
+
+    def scoring(self) -> Iterator["Text"]:
+        yield self
+
+    def matches_word(self, word: str) -> bool:
+        """Whether one folded word of a record is (part of) what this predicate finds."""
+        for term in self.words:
+            if word.startswith(term) or (len(term) >= MIN_INWORD and term in word):
+                return True
+        return False
+
+    def __str__(self) -> str:
+        text = " ".join(self.words)
+        text = f'"{text}"' if len(self.words) > 1 else text
+        return f"{self.field}:{text}" if self.field else text
+
+
+@dataclass(frozen=True)
+class Year(Node):
+    low: int | None
+    high: int | None
+
+    def select(self, index: "Index") -> set[int]:
+        low = -1 if self.low is None else self.low
+        high = 1 << 30 if self.high is None else self.high
+        return {i for i, y in enumerate(index.years) if y is not None and low <= y <= high}
+
+    def __str__(self) -> str:
+        return f"year:{self.low or ''}..{self.high or ''}"
+
+
+@dataclass(frozen=True)
+class Type(Node):
+    value: str
+
+    def select(self, index: "Index") -> set[int]:
+        return {i for i, t in enumerate(index.types) if t == self.value}
+
+    def __str__(self) -> str:
+        return f"type:{self.value}"
+
+
+@dataclass(frozen=True)
+class Lang(Node):
+    value: str
+
+    def select(self, index: "Index") -> set[int]:
+        v, sub = self.value, self.value + "-"
+        return {i for i, lang in enumerate(index.langs) if lang and (lang.lower() == v or lang.lower().startswith(sub))}
+
+    def __str__(self) -> str:
+        return f"lang:{self.value}"
+
+
+@dataclass(frozen=True)
+class Not(Node):
+    child: Node
+
+    def select(self, index: "Index") -> set[int]:
+        return set(range(index.count)) - self.child.select(index)
+
+    def __str__(self) -> str:
+        return f"-{self.child}" if not isinstance(self.child, (And, Or)) else f"-({self.child})"
+
+
+@dataclass(frozen=True)
+class And(Node):
+    children: tuple[Node, ...]
+
+    def select(self, index: "Index") -> set[int]:
+        # Narrow with the positive predicates first; NOT only removes from what is left.
+        ordered = sorted(self.children, key=lambda c: isinstance(c, Not))
+        found = ordered[0].select(index)
+        for child in ordered[1:]:
+            if not found:
+                break
+            if isinstance(child, Not):
+                found -= child.child.select(index)
+            else:
+                found &= child.select(index)
+        return found
+
+    def scoring(self) -> Iterator[Text]:
+        for child in self.children:
+            yield from child.scoring()
+
+    def __str__(self) -> str:
+        return " ".join(f"({c})" if isinstance(c, Or) else str(c) for c in self.children)
+
+
+@dataclass(frozen=True)
+class Or(Node):
+    children: tuple[Node, ...]
+
+    def select(self, index: "Index") -> set[int]:
+        found: set[int] = set()
+        for child in self.children:
+            found |= child.select(index)
+        return found
+
+    def scoring(self) -> Iterator[Text]:
+        for child in self.children:
+            yield from child.scoring()
+
+    def __str__(self) -> str:
+        return " OR ".join(f"({c})" if isinstance(c, And) else str(c) for c in self.children)
+
+
+# --------------------------------------------------------------------------- the query
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query: its text and the predicate tree (``root``)."""
+
+    text: str
+    root: Node
+
+    @property
+    def is_everything(self) -> bool:
+        return isinstance(self.root, Everything)
+
+    def select(self, index: "Index") -> set[int]:
+        """Positions (in ``index``) of the records that match."""
+        return self.root.select(index)
+
+    def scoring(self) -> list[Text]:
+        """The text predicates whose matches are ranked and highlighted."""
+        return list(dict.fromkeys(self.root.scoring()))
+
+    def matches(self, ref: "Reference", themes: Sequence["Theme"] = ()) -> bool:
+        """Whether one reference matches. ``themes`` lets ``theme:`` match theme names."""
+        return bool(self.filter([ref], themes))
+
+    def filter(self, refs: Sequence["Reference"], themes: Sequence["Theme"] = ()) -> list["Reference"]:
+        """The references that match, in the order given."""
+        from innoref.search import Index
+
+        if self.is_everything:
+            return list(refs)
+        index = Index.from_references(refs, themes)
+        return [refs[i] for i in sorted(self.select(index))]
+
+    def __and__(self, other: "Query") -> "Query":
+        if other.is_everything:
+            return self
+        if self.is_everything:
+            return other
+        parts = [c for q in (self, other) for c in (q.root.children if isinstance(q.root, And) else (q.root,))]
+        text = " ".join(t for t in (self.text.strip(), other.text.strip()) if t)
+        return Query(text, And(tuple(parts)))
+
+    def __str__(self) -> str:
+        return str(self.root)
+
+
+EVERYTHING = Query("", Everything())
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+@dataclass
+class _Token:
+    kind: str  # "(" ")" "-(" "OR" "AND" "NOT" or "term"
+    pos: int
+    value: str = ""
+    field: str | None = None
+    negated: bool = False
+    quoted: bool = False
+    value_pos: int = 0
+
+
+def _canonical_field(name: str, query: str, pos: int) -> str:
+    lowered = name.lower()
+    if lowered in FIELDS:
+        return lowered
+    if lowered in ALIASES:
+        return ALIASES[lowered]
+    guess = difflib.get_close_matches(lowered, list(FIELDS) + list(ALIASES), n=1, cutoff=0.6)
+    if guess:
+        hint = f"; did you mean '{ALIASES.get(guess[0], guess[0])}:'?"
+    else:
+        hint = f"; known fields: {', '.join(FIELDS)}"
+    raise QueryError(f"unknown field '{name}'{hint}", query, pos)
+
+
+def _tokens(query: str) -> list[_Token]:
+    out: list[_Token] = []
+    i, n = 0, len(query)
+    while i < n:
+        ch = query[i]
+        if ch.isspace():
+            i += 1
+            continue
+        if ch in "()":
+            out.append(_Token(ch, i))
+            i += 1
+            continue
+        start = i
+        negated = False
+        if ch == "-":
+            nxt = query[i + 1] if i + 1 < n else ""
+            if nxt == "(":
+                out.append(_Token("-(", i))
+                i += 2
+                continue
+            if not nxt or nxt.isspace() or nxt == ")":
+                raise QueryError("'-' must be followed by what to leave out", query, i)
+            negated = True
+            i += 1
+        field = None
+        m = _FIELD.match(query, i)
+        if m and not query.startswith("//", m.end()):  # "https://..." is a term, not a field
+            field = _canonical_field(m.group(1), query, i)
+            i = m.end()
+            if i >= n or query[i].isspace() or query[i] in "()":
+                raise QueryError(f"'{m.group(1)}:' needs a value after the colon", query, i)
+        if query[i] == '"':
+            close = query.find('"', i + 1)
+            if close < 0:
+                raise QueryError("unclosed quote: add the closing \"", query, i)
+            value, value_pos, quoted = query[i + 1:close], i + 1, True
+            i = close + 1
+        else:
+            j = i
+            while j < n and not query[j].isspace() and query[j] not in '()"':
+                j += 1
+            value, value_pos, quoted = query[i:j], i, False
+            i = j
+        if not quoted and field is None and not negated and value in _KEYWORDS:
+            out.append(_Token(value, start))
+            continue
+        out.append(_Token("term", start, value, field, negated, quoted, value_pos))
+    return out
+
+
+def _year(value: str, query: str, pos: int) -> Year:
+    m = _YEAR.match(value.strip())
+    if not m:
+        raise QueryError(
+            f"'{value}' is not a year or year range (write 2013, 2010..2013, >=2010, <2000 or 2010..)", query, pos
+        )
+    if m.group("one"):
+        year, op = int(m.group("one")), m.group("op")
+        return {
+            None: Year(year, year), ">=": Year(year, None), ">": Year(year + 1, None),
+            "<=": Year(None, year), "<": Year(None, year - 1),
+        }[op]
+    low = int(m.group("lo")) if m.group("lo") else None
+    high = int(m.group("hi")) if m.group("hi") else None
+    if low is None and high is None:
+        raise QueryError("'..' needs a year on at least one side (2010.., ..2013)", query, pos)
+    if low is not None and high is not None and low > high:
+        raise QueryError(
+            f"year range {low}..{high} is empty: it ends before it starts (did you mean {high}..{low}?)", query, pos
+        )
+    return Year(low, high)
+
+
+def field_predicate(field: str, value: str, query: str | None = None, pos: int = 0) -> Node:
+    """The predicate for ``field:value``; raises QueryError with ``pos`` on a bad value.
+
+    ``field`` may be an alias (``authors``, ``language``); ``query``/``pos`` say where
+    the value stands, for the error message (the value itself by default).
+    """
+    query = value if query is None else query
+    field = _canonical_field(field, query, pos) if field not in FIELDS else field
+    if field == "year":
+        return _year(value, query, pos)
+    if field == "type":
+        from innoref.models import REF_TYPES
+
+        folded = value.strip().lower()
+        if folded not in REF_TYPES:
+            guess = difflib.get_close_matches(folded, REF_TYPES, n=1)
+            hint = f"; did you mean '{guess[0]}'?" if guess else f"; choose one of {', '.join(REF_TYPES)}"
+            raise QueryError(f"unknown type '{value}'{hint}", query, pos)
+        return Type(folded)
+    if field == "lang":
+        code = value.strip().lower()
+        if not re.fullmatch(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*", code):
+            raise QueryError(f"'{value}' is not a language code such as nb, nn, sv or en", query, pos)
+        return Lang(code)
+    found = tuple(words(value))
+    if not found:
+        raise QueryError(f"'{field}:' needs letters or digits to search for", query, pos)
+    return Text(found, field)
+
+
+class _Parser:
+    def __init__(self, query: str):
+        self.query = query
+        self.tokens = _tokens(query)
+        self.i = 0
+
+    def peek(self) -> _Token | None:
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def error(self, message: str, pos: int) -> QueryError:
+        return QueryError(message, self.query, pos)
+
+    def parse(self) -> Node:
+        node = self.parse_or(depth=0)
+        tok = self.peek()
+        if tok is not None:  # only a ')' can stop the top level early
+            raise self.error("unmatched ')': no '(' before it", tok.pos)
+        return node
+
+    def parse_or(self, depth: int) -> Node:
+        parts = [self.parse_and(depth)]
+        while (tok := self.peek()) is not None and tok.kind == "OR":
+            self.i += 1
+            nxt = self.peek()
+            if nxt is None or nxt.kind in ("OR", ")"):
+                raise self.error("OR needs a term after it", tok.pos)
+            parts.append(self.parse_and(depth))
+        parts = [p for p in parts if p is not None]
+        if any(isinstance(p, Everything) for p in parts):
+            return Everything()
+        return parts[0] if len(parts) == 1 else Or(tuple(parts))
+
+    def parse_and(self, depth: int) -> Node:
+        parts: list[Node] = []
+        seen_term = False
+        while (tok := self.peek()) is not None and tok.kind not in ("OR", ")"):
+            if tok.kind == "AND":
+                self.i += 1
+                continue
+            seen_term = True
+            node = self.parse_unary(depth)
+            if node is not None:
+                parts.append(node)
+        tok = self.peek()
+        if not seen_term:
+            if tok is not None and tok.kind == "OR":
+                raise self.error("OR needs a term before it", tok.pos)
+            if tok is not None and tok.kind == ")" and depth > 0:
+                raise self.error("empty parentheses: put a term between '(' and ')'", tok.pos)
+        if not parts:
+            return Everything()
+        return parts[0] if len(parts) == 1 else And(tuple(parts))
+
+    def parse_unary(self, depth: int) -> Node | None:
+        tok = self.peek()
+        assert tok is not None
+        if tok.kind == "NOT":
+            self.i += 1
+            nxt = self.peek()
+            if nxt is None or nxt.kind in ("OR", ")", "AND"):
+                raise self.error("NOT needs a term after it", tok.pos)
+            inner = self.parse_unary(depth)
+            return Not(inner) if inner is not None else None
+        if tok.kind == "-(":
+            self.i += 1
+            return Not(self.parse_group(tok.pos + 1, depth))
+        if tok.kind == "(":
+            self.i += 1
+            return self.parse_group(tok.pos, depth)
+        self.i += 1
+        leaf = self.leaf(tok)
+        if leaf is None:
+            return None
+        return Not(leaf) if tok.negated else leaf
+
+    def parse_group(self, open_pos: int, depth: int) -> Node:
+        if self.peek() is None:
+            raise self.error("unclosed '(': add the closing ')'", open_pos)
+        if self.peek().kind == ")":
+            raise self.error("empty parentheses: put a term between '(' and ')'", open_pos)
+        node = self.parse_or(depth + 1)
+        tok = self.peek()
+        if tok is None or tok.kind != ")":
+            raise self.error("unclosed '(': add the closing ')'", open_pos)
+        self.i += 1
+        return node
+
+    def leaf(self, tok: _Token) -> Node | None:
+        if tok.field is not None:
+            return field_predicate(tok.field, tok.value, self.query, tok.value_pos)
+        found = tuple(words(tok.value))
+        if not found:
+            if tok.quoted:
+                raise self.error("the quotes hold no letters or digits to search for", tok.pos)
+            return None  # a lone dash or colon pasted from a title: nothing to look for
+        return Text(found)
+
+
+def parse_query(text: str | None) -> Query:
+    """Parse query text; an empty query matches everything. Raises QueryError."""
+    text = text or ""
+    if not text.strip():
+        return EVERYTHING
+    return Query(text, _Parser(text).parse())
+
+
+def all_of(queries: Iterable[Query]) -> Query:
+    """The queries combined by AND (the empty combination matches everything)."""
+    out = EVERYTHING
+    for q in queries:
+        out = out & q
+    return out
