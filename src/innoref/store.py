@@ -355,10 +355,11 @@ def load(location: Location, *, strict: bool = True):
         problems += _unique(str(theme_path), parsed.records, themes, "id", "theme id")
     lit_path = location.read_path(LITERATURE)
     if lit_path is not None:
-        parsed = parse_items(read_text(lit_path), str(lit_path))
-        problems += parsed.problems
-        raws = parsed.records
-        refs, more = validate_records(str(lit_path), raws, Reference, FIELD_NAMES)
+        # The record cache parses and validates only items whose text changed
+        # (parse_items + validate_records), and reuses the rest; see cache.py.
+        from innoref import cache
+
+        raws, refs, more = cache.load_records(lit_path)
         problems += more
         problems += _unique(str(lit_path), raws, refs, "key", "key")
         problems += _theme_links(str(lit_path), raws, refs, {t.id for t in themes})
