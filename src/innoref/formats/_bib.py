@@ -48,12 +48,21 @@ class Writer:
     def __init__(self, dialect: Dialect):
         self.d = dialect
 
-    def text(self, value: str, ref: "Reference", name: str) -> str:
+    def text(self, value: str, ref: "Reference", name: str, *, squeeze: bool = True) -> str:
         try:
-            return to_latex(" ".join(value.split()), ascii=self.d.ascii)
+            return to_latex(" ".join(value.split()) if squeeze else value, ascii=self.d.ascii)
         except LatexError as exc:
             hint = "; export --format biblatex writes UTF-8 and can hold it" if self.d.ascii else ""
             raise InvalidInput(f"{ref.key}: {name}: {exc}{hint}") from None
+
+    def name_text(self, value: str, ref: "Reference", name: str) -> str:
+        """Text for a name list: each escaped special in its own braces (``{\\&}``), which
+        BibTeX and bibtexparser both take as one character, never as a separator."""
+        runs = re.split(r"([\\{}&%$#_~^<>|\"])", " ".join(value.split()))
+        return "".join(
+            ("{" + self.text(run, ref, name) + "}") if i % 2 else self.text(run, ref, name, squeeze=False)
+            for i, run in enumerate(runs) if run
+        )
 
     def title(self, value: str, ref: "Reference", name: str) -> str:
         """Words with capitals in braces, so no style lower-cases them: ``{L{\\ae}ringsnettverk}``."""
@@ -65,12 +74,12 @@ class Writer:
 
     def person(self, p: "Person", ref: "Reference", name: str) -> str:
         if p.is_organisation:
-            return "{" + self.text(str(p.name), ref, name) + "}"  # {{Organisation}}: never split into names
+            return "{" + self.name_text(str(p.name), ref, name) + "}"  # {{Organisation}}: never split into names
 
         def part(value: str, *, family: bool = False) -> str:
-            encoded = self.text(value, ref, name)
+            encoded = self.name_text(value, ref, name)
             risky = "," in value or bool(_AND.search(value))
-            if family and (" " in value.strip() or value[:1].islower()):
+            if family and (" " in value.strip() or not value[:1].isupper()):
                 # BibTeX would read a lower-case or several-word family name as "von" + last;
                 # given names stay unbraced so that BibTeX can still make their initials.
                 risky = True
@@ -78,14 +87,17 @@ class Writer:
 
         family = part(str(p.family), family=True)
         if p.particle:
-            family = self.text(p.particle, ref, name) + " " + family
-        out = family
+            family = self.name_text(p.particle, ref, name) + " " + family
         if p.suffix:
-            out += ", " + part(p.suffix)
-            out += ", " + (part(p.given) if p.given else "")
-        elif p.given:
-            out += ", " + part(p.given)
-        return out
+            # "von Last, Jr, First"; with no given name an empty group keeps the parts apart.
+            return f"{family}, {part(p.suffix)}, {part(p.given) if p.given else '{}'}"
+        if p.given:
+            return f"{family}, {part(p.given)}"
+        if p.particle or family.startswith("{"):
+            # Alone, "van Berg" could read "van" as a given name and "{de la Cruz}" as an
+            # organisation; an empty given name says "a person, and this is the family name".
+            return f"{family}, {{}}"
+        return family
 
     def people(self, people: list["Person"], ref: "Reference", name: str) -> str:
         return " and ".join(self.person(p, ref, name) for p in people)

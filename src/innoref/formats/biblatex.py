@@ -40,7 +40,7 @@ FIELD_NAMES = {
                   "misc": "organization", "*": "publisher"},
     "place": {"*": "location"},
     "series": {"report": "type", "*": "series"},
-    "number": {"*": "number"},
+    "number": {"article": "eid", "*": "number"},  # an article's number (e123) is its eid
     "issue": {"article": "number", "*": "issue"},
     "genre": {"thesis": "type", "*": "genre"},
     # innoref's note is the reader's own: "note" and "annotation" are printed in bibliographies

@@ -5,7 +5,8 @@ half a character), so letters are LaTeX escapes (``{\\O}ystein``) and the LaTeX
 specials are escaped. Organisations are in double braces, capitals in titles
 are protected, page ranges use ``--``, reports are ``@techreport`` with
 ``institution``, ``type`` (the series) and ``number``, theses ``@phdthesis`` or
-``@mastersthesis`` with ``school`` and ``type``. Fields BibTeX styles do not
+``@mastersthesis`` with ``school`` and ``type``, web pages ``@misc`` with
+``type = {Web page}`` (no classic style knows ``@online``). Fields BibTeX styles do not
 print (``isbn``, ``doi``, ``url``, ``urldate``, ``language``, ``themes``, the
 record's ``extra`` fields) are written too, so a round trip keeps them.
 
@@ -40,13 +41,16 @@ FIELD_NAMES = {
     "publisher": {"report": "institution", "thesis": "school", "*": "publisher"},
     "place": {"*": "address"},
     "series": {"report": "type", "*": "series"},
-    "number": {"*": "number"},
+    "number": {"article": "eid", "*": "number"},  # an article's number (e123) is its eid
     "issue": {"article": "number", "*": "issue"},
-    "genre": {"thesis": "type", "*": "genre"},
+    "genre": {"thesis": "type", "webpage": "type", "*": "genre"},
     # innoref's note is the reader's own: "note" and "annotation" are printed in bibliographies
     # (biblatex-apa prints annotations), "comment" (as JabRef writes it) by no style.
     "note": {"*": "comment"},
 }
+
+
+WEB_PAGE = "Web page"
 
 
 def entry_type(ref: "Reference") -> str:
@@ -63,6 +67,10 @@ def _special(ref: "Reference", text) -> list[tuple[str, str]]:
         out.append(("date", ref.date))
     if ref.language:
         out.append(("language", text(ref.language, "language")))
+    if ref.type.value == "webpage" and not ref.genre:
+        # Classic styles have no @online; apacite prints a @misc's type as "[Web page]",
+        # and the type tells a reader this @misc is a web page.
+        out.append(("type", WEB_PAGE))
     return out
 
 

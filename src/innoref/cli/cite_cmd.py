@@ -1,0 +1,51 @@
+"""`innoref cite KEY...`: the APA in-text citation of one or more references."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from innoref.cli.app import app, open_library
+
+
+def cite_text(lib, keys: list[str], *, narrative: bool, lang: str, markup: str, scope: str | None) -> str:
+    """The citation; a/b letters are assigned among the library, or among ``scope``'s matches."""
+    from innoref.formats import Options
+    from innoref.formats.apa import citation
+    from innoref.query import parse_query
+
+    options = Options(lang=lang, markup=markup)  # validates both
+    cited = [lib.get(key) for key in keys]
+    pool = parse_query(scope).filter(lib.references, lib.themes) if scope else lib.references
+    return citation(cited, pool, narrative=narrative, lang=options.lang, markup=options.markup)
+
+
+@app.command("cite")
+def cite_cli(
+    ctx: typer.Context,
+    keys: Annotated[list[str], typer.Argument(metavar="KEY...", help="Keys of the references to cite.")],
+    narrative: Annotated[
+        bool, typer.Option("--narrative", "-n", help="Narrative form: Moland et al. (2013) instead of (Moland et al., 2013).")
+    ] = False,
+    lang: Annotated[
+        str, typer.Option("--lang", metavar="en|nb|nn", help="en: 'and'; nb/nn: 'og' in narrative citations, 'u.å.' for no date.")
+    ] = "en",
+    markup: Annotated[
+        str, typer.Option("--markup", metavar="text|markdown|html", help="How italic titles (works with no author) look.")
+    ] = "text",
+    scope: Annotated[
+        Optional[str],
+        typer.Option("--scope", metavar="QUERY",
+                     help="Assign the 2010a/2010b letters among the references matching QUERY "
+                          "(the references of your document) instead of the whole library."),
+    ] = None,
+) -> None:
+    """Print the APA 7 in-text citation of one or more references.
+
+    Several keys make one citation, in reference-list order, separated by semicolons:
+    (Moland et al., 2013; Teigen et al., 2010). Works by the same authors in the same
+    year get a, b, ... as in the reference list. An unknown key is an error (exit 1).
+    """
+    lib = open_library(ctx)
+    typer.echo(cite_text(lib, keys, narrative=narrative, lang=lang, markup=markup, scope=scope))

@@ -1,0 +1,79 @@
+"""`innoref export [QUERY] --format FORMAT`: the library, or the references that match, in a citation format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from innoref.cli.app import app, open_library
+
+
+def export_text(lib, query_text: str | None, fmt: str, lang: str | None, markup: str | None,
+                extra_query=None) -> tuple[str, int]:
+    """The export as text and how many references it holds; raises domain errors."""
+    from innoref import formats
+    from innoref.errors import NotFoundError, UsageError
+    from innoref.query import parse_query
+
+    module = formats.get(fmt)
+    for option, value in (("lang", lang), ("markup", markup)):
+        if value is not None and option not in module.OPTIONS:
+            takers = [n for n in formats.names() if option in formats.get(n).OPTIONS]
+            raise UsageError(f"--{option} applies to --format {' or '.join(takers)}, not {fmt}")
+    options = formats.Options(lang=lang or "en", markup=markup or "text")
+    query = parse_query(query_text)
+    if extra_query is not None:
+        query = query & extra_query
+    refs = query.filter(lib.references, lib.themes)
+    if not refs and lib.references:
+        raise NotFoundError(f"no references match '{query.text}'; nothing exported")
+    return module.render(refs, options=options), len(refs)
+
+
+def _format_help() -> str:
+    from innoref import formats
+
+    return "Output format: " + ", ".join(formats.names()) + "."
+
+
+@app.command("export")
+def export_cli(
+    ctx: typer.Context,
+    query: Annotated[
+        Optional[str],
+        typer.Argument(help="Export only the references that match this query (see `innoref search`)."),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help=_format_help())] = ...,  # type: ignore[assignment]
+    output: Annotated[
+        Optional[Path],
+        typer.Option("--output", "-o", metavar="FILE", dir_okay=False,
+                     help="Write to FILE (whole or not at all) instead of standard output."),
+    ] = None,
+    lang: Annotated[
+        Optional[str],
+        typer.Option("--lang", metavar="en|nb|nn",
+                     help="Language of APA terms: en (APA 7), nb or nn (Sikt's Norsk APA-manual). Default: en."),
+    ] = None,
+    markup: Annotated[
+        Optional[str],
+        typer.Option("--markup", metavar="text|markdown|html",
+                     help="How APA italics look: text (none), markdown (*...*) or html (<i>...</i>). Default: text."),
+    ] = None,
+) -> None:
+    """Export references as bibtex, biblatex, csl-json, ris, apa or json.
+
+    Without a QUERY the whole library is exported. The APA reference list comes in
+    APA order, one reference per line; the other formats keep the library's order.
+    An unknown format or a query that matches nothing is an error, and nothing is written.
+    """
+    lib = open_library(ctx)
+    text, count = export_text(lib, query, fmt, lang, markup)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    from innoref import store
+
+    store.atomic_write(output, text)
+    typer.echo(f"wrote {count} reference{'s' if count != 1 else ''} to {output}", err=True)

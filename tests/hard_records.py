@@ -1,0 +1,79 @@
+"""Test helper: hypothesis strategies for records with hard names and characters.
+
+Text mixes æ ø å, ä ö é, capitals, and every LaTeX special (& % $ # _ { } ~ ^ \\),
+in single-spaced words (BibTeX, like LaTeX, reads runs of spaces as one).
+"""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from innoref.models import REF_TYPES, Reference
+
+HARD = "æøåÆØÅäöéÉüß{}&%$#_~^\\"
+PLAIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-'.:"
+
+word = st.text(alphabet=HARD + PLAIN, min_size=1, max_size=10)
+text = st.lists(word, min_size=1, max_size=6).map(" ".join)
+comma_text = st.lists(st.one_of(word, st.just(",")), min_size=1, max_size=6).map(" ".join)
+plain_word = st.text(alphabet="abcdefghijklmnopqrstuvwxyzæøå", min_size=2, max_size=10)
+
+
+@st.composite
+def people(draw) -> dict:
+    if draw(st.integers(0, 5)) == 0:
+        return {"name": draw(text)}
+    person = {"family": draw(st.one_of(word, text))}
+    if draw(st.booleans()):
+        person["given"] = draw(st.lists(st.text(alphabet=HARD + "abcdefgABCDEFGÆØÅ-", min_size=1, max_size=8),
+                                        min_size=1, max_size=3).map(" ".join))
+    if draw(st.integers(0, 4)) == 0:
+        person["particle"] = draw(st.sampled_from(["van", "van der", "de", "von", "af"]))
+    if draw(st.integers(0, 5)) == 0:
+        person["suffix"] = draw(st.sampled_from(["Jr.", "Sr.", "III"]))
+    return person
+
+
+def optional(strategy):
+    return st.one_of(st.none(), strategy)
+
+
+@st.composite
+def references(draw) -> Reference:
+    year = draw(optional(st.integers(1900, 2025)))
+    date = None
+    if year is not None and draw(st.booleans()):
+        date = f"{year}-{draw(st.integers(1, 12)):02d}-{draw(st.integers(1, 28)):02d}"
+    data = {
+        "key": draw(st.from_regex(r"[a-z][a-z0-9]{2,12}", fullmatch=True)),
+        "type": draw(st.sampled_from(REF_TYPES)),
+        "title": draw(text),
+        "authors": draw(st.lists(people(), max_size=4)),
+        "editors": draw(st.lists(people(), max_size=2)),
+        "year": year,
+        "date": date,
+        "publisher": draw(optional(text)),
+        "place": draw(optional(text)),
+        "series": draw(optional(text)),
+        "number": draw(optional(st.from_regex(r"[0-9]{1,4}(:[0-9]{1,3})?", fullmatch=True))),
+        "edition": draw(optional(st.sampled_from(["2", "3", "Rev."]))),
+        "genre": draw(optional(text)),
+        "journal": draw(optional(text)),
+        "booktitle": draw(optional(text)),
+        "volume": draw(optional(st.from_regex(r"[0-9]{1,3}", fullmatch=True))),
+        "issue": draw(optional(st.from_regex(r"[0-9]{1,2}", fullmatch=True))),
+        "pages": draw(optional(st.from_regex(r"[1-9][0-9]{0,2}\u2013[1-9][0-9]{0,3}", fullmatch=True))),
+        "url": draw(optional(st.from_regex(r"https://example\.org/[a-z0-9_~.-]{0,12}", fullmatch=True))),
+        "accessed": draw(optional(st.sampled_from(["2024-03-05", "2019-07-03"]))),
+        "doi": draw(optional(st.from_regex(r"10\.[0-9]{4}/[a-z0-9_.()-]{1,12}", fullmatch=True))),
+        "isbn": draw(optional(st.sampled_from(["978-82-7356-671-3", "978-91-7164-440-4"]))),
+        "language": draw(optional(st.sampled_from(["nb", "nn", "sv", "en"]))),
+        "abstract": draw(optional(comma_text)),
+        "keywords": draw(st.lists(text, max_size=3)),
+        "themes": draw(st.lists(st.sampled_from(["innovasjon", "omdomme"]), max_size=2, unique=True)),
+        "note": draw(optional(comma_text)),
+        "availability": draw(optional(text)),
+        "extra": draw(st.dictionaries(st.sampled_from(["eprint", "mrnumber", "shorttitle", "library"]), text,
+                                      max_size=2)),
+    }
+    return Reference.model_validate({k: v for k, v in data.items() if v is not None})
