@@ -95,6 +95,7 @@ class Terms:
     long_date: Any  # (y, m, d) -> "March 5, 2024"
     month_day: Any  # (m, d) -> "March 5" in "(2024, March 5)"
     quotes: tuple[str, str]
+    article: str  # an article number in place of pages: "Article e123"
 
 
 TERMS: dict[str, Terms] = {
@@ -105,7 +106,7 @@ TERMS: dict[str, Terms] = {
         report_no="Report No.", thesis="Thesis", retrieved="Retrieved {date}, from ",
         long_date=_date_en,
         month_day=lambda m, d: f"{_MONTHS_EN[m - 1]} {d}" if d else _MONTHS_EN[m - 1],
-        quotes=("\u201c", "\u201d"),
+        quotes=("\u201c", "\u201d"), article="Article",
     ),
     # Sikt, Norsk APA-manual (APA 7), as on sokogskriv.no: "Gullestad, S. E. & Killingmo, B. (2013).
     # *Underteksten* (2. utg.)", "I I. B. Jørgensen & N. Askeland (Red.), ... (s. 157–178)",
@@ -116,7 +117,7 @@ TERMS: dict[str, Terms] = {
         report_no="Rapport nr.", thesis="Avhandling", retrieved="Hentet {date} fra ",
         long_date=_date_no,
         month_day=lambda m, d: f"{d}. {_MONTHS_NO[m - 1]}" if d else _MONTHS_NO[m - 1],
-        quotes=("\u00ab", "\u00bb"),
+        quotes=("\u00ab", "\u00bb"), article="Artikkel",
     ),
 }
 # Nynorsk: the same manual's rules; the two words that differ in Nynorsk are "henta" and "frå"
@@ -354,6 +355,13 @@ def pages_plain(ctx: Ctx) -> Rich:
     return String(page_range(ctx.ref.pages))
 
 
+def article_number(ctx: Ctx) -> Rich:
+    """APA 9.27: an article number where there are no pages: "Article e0123" (Sikt: "Artikkel 99")."""
+    if not ctx.ref.number:
+        raise Missing("number")
+    return String(f"{ctx.t.article} {ctx.ref.number}")
+
+
 def publisher(ctx: Ctx) -> Rich:
     """The publisher, left out when it is the group author (APA 10.1, 9.24)."""
     name = ctx.ref.publisher
@@ -433,7 +441,7 @@ TEMPLATES = {
         sentence[join_(sep=", ")[
             italic[f("journal")],
             optional[join_[optional[italic[f("volume")]], optional[paren[f("issue")]]]],
-            optional[pages_plain],
+            optional[first_of[pages_plain, article_number]],
         ]],
     ),
     # Title. In S. P. Osborne & L. Brown (Eds.), *Book* (pp. 301–310). Publisher.  — APA 10.3.
