@@ -35,7 +35,7 @@ def show_cli(
     key: Annotated[str, typer.Argument(help="The reference's key.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the record as JSON.")] = False,
 ) -> None:
-    """Show every field of one reference, with its themes by name.
+    """Show every field of one reference, with its themes by name and its APA reference.
 
     An unknown key is an error (exit 1) that suggests the nearest keys.
     """
@@ -47,6 +47,10 @@ def show_cli(
         output.print_json(ref.to_data())
         return
     rows = describe(ref, lib.theme_names())
+    from innoref.formats.apa import reference_line
+
+    # The APA 7 reference, with its 2010a/2010b letter among the whole library (as `cite` gives it).
+    rows.append(("apa", reference_line(ref, lib.references)))
     con = output.console()
     if output.is_plain(con):
         output.print_plain_rows(rows)
