@@ -46,7 +46,7 @@ YAML parsing and re-validating the cached data into models.
 
 API::
 
-    catalogue = cache.open_catalogue(location)  # raises DataError like store.load
+    cache.use_catalogue(location, work)  # work(catalogue); raises DataError like store.load
     catalogue.index            # search.Index over the cached records (lazy)
     catalogue.themes           # validated Theme models
     catalogue.order(positions, sort="year", reverse=False)  # as library.sorted_references
@@ -267,7 +267,7 @@ class _Entry:
     digest: str | None  # None: not reusable by its text alone (whole-file parse)
     record: bytes | None  # JSON of to_data(); None when the item is invalid
     sortkey: bytes | None  # JSON of the sort keys
-    lines: dict[str, str] | None  # index lines by block field
+    lines: dict[str, bytes] | None  # index lines by block field, UTF-8
     key: str | None = None
     themes: list[str] = field(default_factory=list)
     year: int | None = None
@@ -294,7 +294,7 @@ def _entry_from_ref(ref: "Reference", digest: str | None) -> _Entry:
         digest=digest,
         record=json.dumps(data, ensure_ascii=False).encode("utf-8"),
         sortkey=json.dumps([sort_key_for(name)(ref) for name in SORT_NAMES], ensure_ascii=False).encode("utf-8"),
-        lines=index_lines(data),
+        lines={f: line.encode("utf-8") for f, line in index_lines(data).items()},
         key=ref.key,
         themes=list(ref.themes),
         year=ref.year,
@@ -315,8 +315,15 @@ def _dense_ranks(keys: list[Any], valid: list[int]) -> list[int | None]:
     return ranks
 
 
+def _summary(entries: list[_Entry]) -> dict[str, Any]:
+    """Facts for the cross-record checks, over every record of the file."""
+    keys = [e.key for e in entries if e.key is not None]
+    return {"duplicate_keys": len(set(keys)) != len(keys),
+            "used_themes": sorted({t for e in entries for t in e.themes})}
+
+
 def _sections(entries: list[_Entry]) -> dict[str, bytes]:
-    from innoref.search import BLOCK_FIELDS
+    from innoref.search import BLOCK_FIELDS, theme_members
 
     def js(value: Any) -> bytes:
         return json.dumps(value, ensure_ascii=False).encode("utf-8")
@@ -336,15 +343,16 @@ def _sections(entries: list[_Entry]) -> dict[str, bytes]:
         "sortkeys": b"".join(k + b"\n" for k in sortkeys),
         "keys": js([e.key for e in entries]),
         "themes": js([e.themes for e in entries]),
+        "theme_members": js(theme_members(e.themes for e in entries)),
         "years": js([e.year for e in entries]),
         "types": js([e.type for e in entries]),
         "langs": js([e.lang for e in entries]),
     }
     for n, name in enumerate(SORT_NAMES):
         out[f"rank.{name}"] = js(_dense_ranks([k[n] if k else None for k in parsed_keys], valid))
-    empty = {f: " " for f in BLOCK_FIELDS}
+    empty = {f: b" " for f in BLOCK_FIELDS}
     for f in BLOCK_FIELDS:
-        out[f"block.{f}"] = "".join((e.lines or empty)[f] + "\n" for e in entries).encode("utf-8")
+        out[f"block.{f}"] = b"".join((e.lines or empty)[f] + b"\n" for e in entries)
     return out
 
 
@@ -357,7 +365,7 @@ def _old_entries(old: CacheFile) -> dict[str, _Entry]:
     sortkeys = old.raw("sortkeys").split(b"\n")
     keys, themes, years = old.json("keys"), old.json("themes"), old.json("years")
     types, langs = old.json("types"), old.json("langs")
-    blocks = {f: old.text(f"block.{f}").split("\n") for f in BLOCK_FIELDS}
+    blocks = {f: old.raw(f"block.{f}").split(b"\n") for f in BLOCK_FIELDS}
     if not (len(digests) == len(keys) == len(records) - 1 == len(sortkeys) - 1):
         raise CacheUnusable("sections disagree")
     out: dict[str, _Entry] = {}
@@ -426,7 +434,7 @@ def _build(path: Path, data: bytes, sha: str, old: CacheFile | None) -> Build:
             fresh[position] = good[0]
             entries[position] = _entry_from_ref(good[0], entries[position].digest)
     header = {"format": FORMAT, "fingerprint": fingerprint(), "source": str(path), "sha256": sha,
-              "count": len(entries), "invalid": sum(e.record is None for e in entries)}
+              "count": len(entries), "invalid": sum(e.record is None for e in entries), **_summary(entries)}
     cache = _write(cache_path(path), header, _sections(entries))
 
     def all_raws() -> list[RawRecord]:
@@ -453,23 +461,36 @@ def _read_library(path: Path) -> bytes:
         raise InnorefError(f"{path}: cannot read: {exc.strerror}") from None
 
 
+def _file_sha(path: Path) -> str:
+    import mmap
+
+    from innoref.errors import InnorefError
+
+    try:
+        with open(path, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size == 0:
+                return hashlib.sha256(b"").hexdigest()
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as view:
+                return hashlib.sha256(view).hexdigest()  # hashed in place, not copied
+    except OSError as exc:
+        raise InnorefError(f"{path}: cannot read: {exc.strerror}") from None
+
+
 def refresh(path: Path) -> Build:
     """Bring the cache of ``path`` up to date with the file and return it."""
-    data = _read_library(path)
-    sha = hashlib.sha256(data).hexdigest()
+    sha = _file_sha(path)
     target = cache_path(path)
     try:
         cache = CacheFile.open(target, path)
     except CacheUnusable:
-        return _build(path, data, sha, None)
+        data = _read_library(path)
+        return _build(path, data, hashlib.sha256(data).hexdigest(), None)
     if cache.header.get("sha256") == sha and not cache.header.get("invalid"):
-        text = None
 
         def raws() -> list[RawRecord]:
-            nonlocal text
             from innoref import store
 
-            text = text or data.decode("utf-8-sig")
+            text = store.read_text(path)
             split = split_items(text)
             if split is None:  # cached whole-file parse: parse again to place problems
                 return store.parse_items(text, str(path)).records
@@ -478,6 +499,8 @@ def refresh(path: Path) -> Build:
                     for k, (start, chunk) in enumerate(split[1])]
 
         return Build(cache, [], raws, {})
+    data = _read_library(path)
+    sha = hashlib.sha256(data).hexdigest()  # again: the bytes we parse are the bytes we hash
     return _build(path, data, sha, cache)
 
 
@@ -529,11 +552,8 @@ class CachedSource:
         self.fresh = fresh
         self.count = cache.header["count"]
 
-    def block(self, field: str) -> str:
-        block = self.cache.text(f"block.{field}")
-        if block.count("\n") != self.count:
-            raise CacheUnusable("index block has the wrong number of lines")
-        return block
+    def block(self, field: str) -> bytes:
+        return self.cache.raw(f"block.{field}")  # checked by its CRC
 
     def years(self) -> list[int | None]:
         return self.cache.json("years")
@@ -544,8 +564,8 @@ class CachedSource:
     def langs(self) -> list[str | None]:
         return self.cache.json("langs")
 
-    def theme_lists(self) -> list[list[str]]:
-        return self.cache.json("themes")
+    def theme_members(self) -> dict[str, list[int]]:
+        return self.cache.json("theme_members")
 
     def reference(self, i: int) -> "Reference":
         if i in self.fresh:
@@ -593,11 +613,16 @@ class Catalogue:
         return sorted(positions, key=lambda i: (ranks[i], i))
 
 
-def open_catalogue(location: "Location") -> Catalogue:
-    """The library at ``location`` for list and search; raises DataError like ``store.load``."""
+def use_catalogue(location: "Location", work: Callable[[Catalogue], Any]) -> Any:
+    """Run ``work(catalogue)`` on the library at ``location`` and return its result.
+
+    Raises DataError like ``store.load``. A cache found corrupt while ``work`` reads
+    it is discarded and ``work`` runs once more on a rebuilt one, so the caller
+    never sees it; ``work`` should only compute (print after it returns).
+    """
     for attempt in (1, 2):
         try:
-            return _open_catalogue(location)
+            return work(_open_catalogue(location))
         except CacheUnusable:
             lit = location.read_path("literature.yaml")
             if attempt == 2 or lit is None:
@@ -629,9 +654,10 @@ def _open_catalogue(location: "Location") -> Catalogue:
     build = refresh(lit_path)
     if build.problems:
         fail()
-    keys = [k for k in build.cache.json("keys") if k is not None]
-    used = {t for ids in build.cache.json("themes") for t in ids}
-    if len(set(keys)) != len(keys) or not used <= {t.id for t in themes}:
+    # The cross-record checks, on every load: the key and theme summary was taken
+    # over all records of exactly this file (by hash), cached or read anew.
+    header = build.cache.header
+    if header["duplicate_keys"] or not set(header["used_themes"]) <= {t.id for t in themes}:
         fail()
     index = Index(CachedSource(build.cache, build.fresh), themes)
     return Catalogue(location, themes, index, build.cache, lit_path)

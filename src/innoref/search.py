@@ -7,9 +7,9 @@ API (stable; used by ``search``, ``list`` and later commands)::
     hit.reference, hit.score, hit.matched                              # Reference, float, words
     index = Index.from_references(refs, themes)                        # reuse for many queries
 
-An :class:`Index` holds, for every searchable field, one block of text with one
-line per record: the record's words folded by :func:`innoref.text.normalize`,
-each line starting and ending with a space. Finding a term is one ``str.find``
+An :class:`Index` holds, for every searchable field, one block of UTF-8 text with
+one line per record: the record's words folded by :func:`innoref.text.normalize`,
+each line starting and ending with a space. Finding a term is one ``bytes.find``
 pass over a block (in C); word boundaries are the spaces around a hit, and no
 Python work is done for records that do not match. The record cache
 (:mod:`innoref.cache`) stores these blocks, so a cached library of 50,000
@@ -18,8 +18,9 @@ shown become :class:`~innoref.models.Reference` objects.
 
 Scoring: for each matched text predicate, every field adds
 ``weight * idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / average))``
-where ``tf`` counts a whole-word match 1, a match at the start of a word 0.6 and
-one inside a word 0.3, so whole words rank above in-word matches; title and
+where ``tf`` is the number of occurrences in the field times 1 when the first is a
+whole word, 0.6 when it starts a word and 0.3 when it is inside a word, so whole
+words rank above in-word matches; title and
 authors weigh most (:data:`WEIGHTS`). Ties go to the newer year. This module
 returns data; it never prints.
 """
@@ -32,6 +33,7 @@ import unicodedata
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Iterable, Protocol, Sequence
 
+from innoref.query import MIN_INWORD
 from innoref.text import fold_loose, normalize
 
 if TYPE_CHECKING:
@@ -85,16 +87,25 @@ def index_lines(data: dict[str, Any]) -> dict[str, str]:
     return {name: normalize(text) for name, text in field_sources(data).items()}
 
 
+def theme_members(theme_lists: Iterable[Sequence[str]]) -> dict[str, list[int]]:
+    """Theme id -> positions of the records that have it."""
+    out: dict[str, list[int]] = {}
+    for i, ids in enumerate(theme_lists):
+        for tid in dict.fromkeys(ids):
+            out.setdefault(tid, []).append(i)
+    return out
+
+
 class IndexSource(Protocol):
     """Where an Index gets its records: the references in memory, or the cache."""
 
     count: int
 
-    def block(self, field: str) -> str: ...
+    def block(self, field: str) -> bytes: ...
     def years(self) -> list[int | None]: ...
     def types(self) -> list[str]: ...
     def langs(self) -> list[str | None]: ...
-    def theme_lists(self) -> list[list[str]]: ...
+    def theme_members(self) -> dict[str, list[int]]: ...
     def reference(self, i: int) -> "Reference": ...
 
 
@@ -109,8 +120,8 @@ class MemorySource:
     def _lines(self) -> list[dict[str, str]]:
         return [index_lines(r.to_data()) for r in self.refs]
 
-    def block(self, field: str) -> str:
-        return "".join(lines[field] + "\n" for lines in self._lines)
+    def block(self, field: str) -> bytes:
+        return "".join(lines[field] + "\n" for lines in self._lines).encode("utf-8")
 
     def years(self) -> list[int | None]:
         return [r.year for r in self.refs]
@@ -121,36 +132,46 @@ class MemorySource:
     def langs(self) -> list[str | None]:
         return [r.language for r in self.refs]
 
-    def theme_lists(self) -> list[list[str]]:
-        return [list(r.themes) for r in self.refs]
+    def theme_members(self) -> dict[str, list[int]]:
+        return theme_members(r.themes for r in self.refs)
 
     def reference(self, i: int) -> "Reference":
         return self.refs[i]
 
 
-def _scan(block: str, words: tuple[str, ...]) -> dict[int, list[int]]:
-    """Line number -> [whole, start-of-word, in-word, line length] for a term or phrase."""
-    needle = " ".join(words)
-    anywhere = len(words) == 1 and len(needle) >= 4
-    pattern = needle if anywhere else " " + needle
+def _scan(block: bytes, words: tuple[str, ...], average: float) -> dict[int, float]:
+    """Line number -> BM25 term-frequency part (``tf * (k1 + 1) / (tf + k1 * norm)``).
+
+    One ``find`` per matching line (not per occurrence). ``tf`` is the number of
+    occurrences in the line times the weight of the first one's kind: a whole word
+    (``" t "``), the start of a word (``" t"``) or inside a word. Blocks are UTF-8
+    bytes, searched without decoding.
+    """
+    needle = " ".join(words).encode("utf-8")
+    anywhere = len(words) == 1 and len(needle) >= MIN_INWORD
+    pattern = needle if anywhere else b" " + needle
     shift = 0 if anywhere else 1
     size = len(needle)
-    find, count = block.find, block.count
-    out: dict[int, list[int]] = {}
+    find, rfind, count = block.find, block.rfind, block.count
+    w_whole, w_start, w_inside = KIND_WEIGHT
+    k1_plus, base, per_char = K1 + 1, K1 * (1 - B), K1 * B / average
+    space, newline = 32, b"\n"
+    out: dict[int, float] = {}
     line = last = 0
     pos = find(pattern)
     while pos >= 0:
-        line += count("\n", last, pos)
-        last = pos
+        begin = rfind(newline, 0, pos) + 1
+        end = find(newline, pos)
+        line += count(newline, last, begin)
+        last = begin
         start = pos + shift
-        whole_start = block[start - 1] == " "
-        kind = (0 if block[start + size] == " " else 1) if whole_start else 2
-        counts = out.get(line)
-        if counts is None:
-            length = find("\n", pos) - block.rfind("\n", 0, pos)
-            out[line] = counts = [0, 0, 0, length]
-        counts[kind] += 1
-        pos = find(pattern, pos + 1)
+        if block[start - 1] == space:
+            weight = w_whole if block[start + size] == space else w_start
+        else:
+            weight = w_inside
+        tf = count(pattern, pos, end) * weight
+        out[line] = tf * k1_plus / (tf + base + per_char * (end - begin))
+        pos = find(pattern, end)
     return out
 
 
@@ -161,14 +182,14 @@ class Index:
         self.source = source
         self.count = source.count
         self.themes = list(themes)
-        self._blocks: dict[str, str] = {}
-        self._hits: dict[tuple[str, tuple[str, ...]], dict[int, list[int]]] = {}
+        self._blocks: dict[str, bytes] = {}
+        self._hits: dict[tuple[str, tuple[str, ...]], dict[int, float]] = {}
 
     @classmethod
     def from_references(cls, refs: Sequence["Reference"], themes: Sequence["Theme"] = ()) -> "Index":
         return cls(MemorySource(refs), themes)
 
-    def block(self, field: str) -> str:
+    def block(self, field: str) -> bytes:
         if field not in self._blocks:
             self._blocks[field] = self.source.block(field)
         return self._blocks[field]
@@ -186,48 +207,44 @@ class Index:
         return self.source.langs()
 
     @cached_property
-    def theme_lists(self) -> list[list[str]]:
-        return self.source.theme_lists()
+    def theme_members(self) -> dict[str, list[int]]:
+        return self.source.theme_members()
 
     def reference(self, i: int) -> "Reference":
         return self.source.reference(i)
 
     def average_length(self, field: str) -> float:
-        if field == "theme":
-            return 1.0
         return max((len(self.block(field)) - self.count) / max(self.count, 1), 1.0)
 
-    def field_hits(self, field: str, words: tuple[str, ...]) -> dict[int, list[int]]:
-        """Record position -> [whole, start-of-word, in-word, length] in one field."""
+    def field_hits(self, field: str, words: tuple[str, ...]) -> dict[int, float]:
+        """Record position -> BM25 term-frequency part, for the records matching in ``field``."""
         key = (field, words)
         if key not in self._hits:
-            self._hits[key] = self._theme_hits(words) if field == "theme" else _scan(self.block(field), words)
+            if field == "theme":
+                self._hits[key] = self._theme_hits(words)
+            else:
+                self._hits[key] = _scan(self.block(field), words, self.average_length(field))
         return self._hits[key]
 
-    def text_hits(self, fields: Iterable[str], words: tuple[str, ...]) -> dict[str, dict[int, list[int]]]:
+    def text_hits(self, fields: Iterable[str], words: tuple[str, ...]) -> dict[str, dict[int, float]]:
         return {f: hits for f in fields if (hits := self.field_hits(f, words))}
 
-    def _theme_hits(self, words: tuple[str, ...]) -> dict[int, list[int]]:
+    def _theme_hits(self, words: tuple[str, ...]) -> dict[int, float]:
         # A theme matches by its id or any word of its names; its records inherit the match.
-        best: dict[str, int] = {}
+        best: dict[str, float] = {}
         for theme in self.themes:
-            text = normalize(f"{theme.id} {theme.name} {theme.name_en or ''}") + "\n"
-            found = _scan(text, words)
+            text = (normalize(f"{theme.id} {theme.name} {theme.name_en or ''}") + "\n").encode("utf-8")
+            found = _scan(text, words, len(text) - 1)
             if found:
-                counts = found[0]
-                best[theme.id] = 0 if counts[0] else (1 if counts[1] else 2)
+                best[theme.id] = found[0]
         if not best and len(words) == 1:
             # Theme ids used in records but missing from themes.yaml still match by id.
-            best = {tid: 0 for tid in {t for tl in self.theme_lists for t in tl} if fold_loose(tid) == words[0]}
-        out: dict[int, list[int]] = {}
-        if not best:
-            return out
-        for i, ids in enumerate(self.theme_lists):
-            kinds = [best[t] for t in ids if t in best]
-            if kinds:
-                counts = [0, 0, 0, 1]
-                counts[min(kinds)] = 1
-                out[i] = counts
+            best = {tid: 1.0 for tid in self.theme_members if fold_loose(tid) == words[0]}
+        out: dict[int, float] = {}
+        for tid, value in best.items():
+            for i in self.theme_members.get(tid, ()):
+                if out.get(i, 0.0) < value:
+                    out[i] = value
         return out
 
 
@@ -281,36 +298,45 @@ def matched_words(ref: "Reference", predicates: Sequence["Text"]) -> list[str]:
     return list(seen)
 
 
-def score(index: Index, predicates: Sequence["Text"], positions: Iterable[int]) -> dict[int, float]:
-    """BM25-style scores of the records at ``positions`` for the text predicates."""
-    wanted = set(positions)
+def score(index: Index, predicates: Sequence["Text"]) -> dict[int, float]:
+    """BM25-style scores, for every record that a text predicate matches."""
     total = max(index.count, 1)
-    scores = dict.fromkeys(wanted, 0.0)
+    scores: dict[int, float] = {}
+    get = scores.get
     for pred in predicates:
         by_field = index.text_hits(pred.fields, pred.words)
-        having = set().union(*by_field.values()) if by_field else set()
-        n = len(having)
+        n = len(set().union(*by_field.values())) if by_field else 0
         idf = math.log(1 + (total - n + 0.5) / (n + 0.5))
         for field, hits in by_field.items():
             weight = WEIGHTS[field] * idf
-            norm = K1 / index.average_length(field)
-            for i, (whole, start, inside, length) in hits.items():
-                if i in wanted:
-                    tf = whole * KIND_WEIGHT[0] + start * KIND_WEIGHT[1] + inside * KIND_WEIGHT[2]
-                    scores[i] += weight * tf * (K1 + 1) / (tf + K1 * (1 - B) + norm * B * length)
+            for i, part in hits.items():
+                scores[i] = get(i, 0.0) + weight * part
     return scores
 
 
-def search(source: "Index | Sequence[Reference]", query: "Query", themes: Sequence["Theme"] = ()) -> list[Hit]:
-    """Every record matching ``query``, best first (ties: newer year first).
+class Hits(list):
+    """The hits shown (best first) and, as ``total``, how many records matched."""
+
+    total: int = 0
+
+
+def search(source: "Index | Sequence[Reference]", query: "Query", themes: Sequence["Theme"] = (),
+           limit: int | None = None) -> Hits:
+    """The records matching ``query``, best first (ties: newer year first).
 
     ``source`` is a list of references or a prepared :class:`Index` (the cache gives
-    one). Hits are cheap; a hit's ``reference`` is built when it is first used.
+    one). With ``limit``, only the best ``limit`` hits are returned; ``total`` says
+    how many matched. A hit's ``reference`` is built when it is first used.
     """
+    import heapq
+
     index = source if isinstance(source, Index) else Index.from_references(source, themes)
     found = query.select(index)
     predicates = query.scoring()
-    scores = score(index, predicates, found)
-    years = index.years
-    ranked = sorted(found, key=lambda i: (-round(scores[i], 9), -(years[i] or -10**6), i))
-    return [Hit(index, i, round(scores[i], 3), predicates) for i in ranked]
+    scores = score(index, predicates)
+    get, years = scores.get, index.years
+    keyed = [(-get(i, 0.0), -(years[i] or -10**6), i) for i in found]
+    ranked = heapq.nsmallest(limit, keyed) if limit is not None else sorted(keyed)
+    out = Hits(Hit(index, i, round(-s, 3), predicates) for s, _, i in ranked)
+    out.total = len(found)
+    return out

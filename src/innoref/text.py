@@ -21,18 +21,24 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# Letters that do not decompose into base letter + accent.
-_SPECIAL = str.maketrans({
-    "æ": "ae", "ø": "o", "å": "a", "ä": "a", "ö": "o", "ü": "u",
-    "ß": "ss", "þ": "th", "ð": "d", "đ": "d", "ł": "l", "œ": "oe",
-})
+# Letters that do not decompose into base letter + accent. (str.replace per letter
+# present is several times faster than str.translate with a dict on long text.)
+_SPECIAL = (
+    ("æ", "ae"), ("ø", "o"), ("å", "a"), ("ä", "a"), ("ö", "o"), ("ü", "u"),
+    ("ß", "ss"), ("þ", "th"), ("ð", "d"), ("đ", "d"), ("ł", "l"), ("œ", "oe"),
+)
 # Two-letter spellings people type for one Scandinavian letter.
 _DIGRAPHS = (("aa", "a"), ("oe", "o"))
 _WORD = re.compile(r"\w+")
 
 
 def _fold(text: str) -> str:
-    text = text.lower().translate(_SPECIAL)
+    text = text.lower()
+    if text.isascii():
+        return text
+    for letter, spelt in _SPECIAL:
+        if letter in text:
+            text = text.replace(letter, spelt)
     if text.isascii():  # most text, once æ ø å are spelt out: nothing left to decompose
         return text
     text = unicodedata.normalize("NFKD", text)
