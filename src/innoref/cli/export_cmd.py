@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from innoref.cli import filters
 from innoref.cli.app import app, open_library
 
 
@@ -25,10 +26,10 @@ def export_text(lib, query_text: str | None, fmt: str, lang: str | None, markup:
     options = formats.Options(lang=lang or "en", markup=markup or "text")
     query = parse_query(query_text)
     if extra_query is not None:
-        query = query & extra_query
+        query = query & extra_query  # the filter options, combined with the query by AND
     refs = query.filter(lib.references, lib.themes)
     if not refs and lib.references:
-        raise NotFoundError(f"no references match '{query.text}'; nothing exported")
+        raise NotFoundError(f"no references match {query.text!r}; nothing exported")
     return module.render(refs, options=options), len(refs)
 
 
@@ -41,10 +42,7 @@ def _format_help() -> str:
 @app.command("export")
 def export_cli(
     ctx: typer.Context,
-    query: Annotated[
-        Optional[str],
-        typer.Argument(help="Export only the references that match this query (see `innoref search`)."),
-    ] = None,
+    query: filters.QueryArgument = None,
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help=_format_help())] = ...,  # type: ignore[assignment]
     output: Annotated[
         Optional[Path],
@@ -61,15 +59,22 @@ def export_cli(
         typer.Option("--markup", metavar="text|markdown|html",
                      help="How APA italics look: text (none), markdown (*...*) or html (<i>...</i>). Default: text."),
     ] = None,
+    author: filters.Author = None,
+    year: filters.Year = None,
+    theme: filters.Theme = None,
+    type_: filters.Type = None,
+    publisher: filters.Publisher = None,
 ) -> None:
     """Export references as bibtex, biblatex, csl-json, ris, apa or json.
 
-    Without a QUERY the whole library is exported. The APA reference list comes in
+    Without a QUERY or filters the whole library is exported. (Here --lang is the
+    language of APA's words; to export references in one language, query lang:nb.) The APA reference list comes in
     APA order, one reference per line; the other formats keep the library's order.
     An unknown format or a query that matches nothing is an error, and nothing is written.
     """
     lib = open_library(ctx)
-    text, count = export_text(lib, query, fmt, lang, markup)
+    wanted = filters.build(author=author, year=year, theme=theme, type=type_, publisher=publisher)
+    text, count = export_text(lib, query, fmt, lang, markup, extra_query=wanted)
     if output is None:
         typer.echo(text, nl=False)
         return
