@@ -631,6 +631,37 @@ def use_catalogue(location: "Location", work: Callable[[Catalogue], Any]) -> Any
     raise AssertionError("unreachable")
 
 
+def _themes(path: Path) -> list["Theme"] | None:
+    """The themes in ``path``, validated; None when the file has any problem.
+
+    The themes' data is cached beside the records (keyed by the file's SHA-256),
+    which spares the YAML parser on the common path; it is validated again.
+    """
+    from innoref import store
+    from innoref.models import Theme
+
+    data = _read_library(path)
+    sha = hashlib.sha256(data).hexdigest()
+    target = cache_path(path).with_suffix(".themes.json")
+    try:
+        cached = json.loads(target.read_bytes())
+        if cached["format"] == FORMAT and cached["fingerprint"] == fingerprint() and cached["sha256"] == sha:
+            return [Theme.model_validate(t) for t in cached["themes"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    parsed = store.parse_items(store.read_text(path), str(path))
+    themes, more = store.validate_records(str(path), parsed.records, Theme, tuple(Theme.model_fields))
+    if parsed.problems or more or len({t.id for t in themes}) != len(themes):
+        return None
+    record = {"format": FORMAT, "fingerprint": fingerprint(), "sha256": sha,
+              "themes": [t.model_dump(exclude_none=True) for t in themes]}
+    try:
+        store.atomic_write(target, json.dumps(record, ensure_ascii=False))
+    except OSError:
+        pass
+    return themes
+
+
 def _open_catalogue(location: "Location") -> Catalogue:
     from innoref import store
     from innoref.models import Theme
@@ -643,9 +674,8 @@ def _open_catalogue(location: "Location") -> Catalogue:
     themes: list[Theme] = []
     theme_path = location.read_path(store.THEMES)
     if theme_path is not None:
-        parsed = store.parse_items(store.read_text(theme_path), str(theme_path))
-        themes, more = store.validate_records(str(theme_path), parsed.records, Theme, tuple(Theme.model_fields))
-        if parsed.problems or more or len({t.id for t in themes}) != len(themes):
+        themes = _themes(theme_path)
+        if themes is None:
             fail()
     lit_path = location.read_path(store.LITERATURE)
     if lit_path is None:

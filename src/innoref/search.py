@@ -335,8 +335,12 @@ def search(source: "Index | Sequence[Reference]", query: "Query", themes: Sequen
     predicates = query.scoring()
     scores = score(index, predicates)
     get, years = scores.get, index.years
-    keyed = [(-get(i, 0.0), -(years[i] or -10**6), i) for i in found]
-    ranked = heapq.nsmallest(limit, keyed) if limit is not None else sorted(keyed)
+    candidates = found
+    if limit is not None and len(found) > limit:
+        # Only records scoring at least the limit-th best score can be shown.
+        floor = heapq.nlargest(limit, (get(i, 0.0) for i in found))[-1]
+        candidates = [i for i in found if get(i, 0.0) >= floor]
+    ranked = sorted((-get(i, 0.0), -(years[i] or -10**6), i) for i in candidates)[:limit]
     out = Hits(Hit(index, i, round(-s, 3), predicates) for s, _, i in ranked)
     out.total = len(found)
     return out

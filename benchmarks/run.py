@@ -1,0 +1,308 @@
+"""Time innoref commands as a person runs them, and write benchmarks/RESULTS.md.
+
+Each case runs the installed ``innoref`` command in a fresh subprocess (so Python
+start-up, imports and the cache are part of the figure), with its output going to
+a pipe but rendered as on a terminal (``TTY_COMPATIBLE=1``, 120 columns: the Rich
+table a person sees). A case is timed ``--runs`` times (at least 5 for the
+record) and reported by its median, with min and max. The machine (CPU model,
+cores, Python), the date and the load average are written beside the figures.
+
+Usage::
+
+    python benchmarks/run.py                      # 50,000 records, 5 runs, writes RESULTS.md
+    python benchmarks/run.py --records 100 --runs 2 --out /tmp/results.md
+    python benchmarks/run.py --only search        # cases whose name contains "search"
+
+The synthetic library comes from ``benchmarks/generate.py`` and is kept in
+``benchmarks/corpus/<N>/`` (git-ignored); the cache and the copies that cases
+edit live in ``benchmarks/.work/`` (git-ignored), never in your own cache.
+
+Adding a case (issue 5 adds "import 10,000 BibTeX entries" and "add into 50,000")
+is adding a :class:`Case` to :data:`CASES` (or calling :func:`register`)::
+
+    register(Case(
+        name="innoref import 10,000 BibTeX entries",
+        argv=lambda b: ["--data", str(b.copy_corpus("import")), "import", str(b.root / "x.bib")],
+        target=None,                       # seconds, or None for "no target"
+        prepare=lambda b: write_bib(b),    # once, untimed
+        before=lambda b: reset(b),         # before every run, untimed
+        expect=(0,),                       # exit codes that count as success
+    ))
+
+``Bench`` gives a case its folders (``corpus()``, ``copy_corpus(name)``,
+``shipped()``), ``run(argv)`` for untimed set-up commands and ``clear_cache()``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402  (the corpus generator beside this file)
+
+
+def innoref_command() -> list[str]:
+    """The ``innoref`` console script of this Python, as a user would run it."""
+    script = Path(sys.executable).parent / "innoref"
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("innoref")
+    return [found] if found else [sys.executable, "-m", "innoref"]
+
+
+@dataclass
+class Bench:
+    """What a case needs: folders, the environment, untimed helpers."""
+
+    records: int
+    root: Path  # work folder: cache, edited copies
+    corpus_root: Path
+
+    def __post_init__(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        home = self.root / "home"
+        self.env = {
+            **{k: v for k, v in os.environ.items() if k not in ("INNOREF_DATA", "NO_COLOR", "FORCE_COLOR")},
+            "XDG_CACHE_HOME": str(self.root / "cache"),
+            "XDG_DATA_HOME": str(home / "data"),
+            "TTY_COMPATIBLE": "1",
+            "COLUMNS": "120",
+        }
+        self.edits = 0
+
+    def corpus(self, n: int | None = None) -> Path:
+        """The generated library of ``n`` records (default: this run's size)."""
+        n = n or self.records
+        folder = self.corpus_root / str(n)
+        if not (folder / "literature.yaml").exists():
+            generate.generate(n, folder)
+        return folder
+
+    def copy_corpus(self, name: str) -> Path:
+        """A writable copy of the corpus under the work folder, made once per run."""
+        folder = self.root / name
+        if not folder.exists():
+            shutil.copytree(self.corpus(), folder)
+        return folder
+
+    def shipped(self) -> Path:
+        folder = self.root / "shipped"
+        if not folder.exists():
+            shutil.copytree(REPO / "data", folder)
+        return folder
+
+    def run(self, argv: list[str]) -> subprocess.CompletedProcess:
+        return subprocess.run(innoref_command() + argv, env=self.env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+
+    def clear_cache(self) -> None:
+        shutil.rmtree(self.root / "cache", ignore_errors=True)
+
+
+@dataclass
+class Case:
+    name: str
+    argv: Callable[[Bench], list[str]]
+    target: float | None = None
+    prepare: Callable[[Bench], None] | None = None
+    before: Callable[[Bench], None] | None = None
+    expect: tuple[int, ...] = (0,)
+
+
+@dataclass
+class Result:
+    case: Case
+    times: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.case.target is None else self.median <= self.case.target
+
+
+def _warm(argv: Callable[[Bench], list[str]]) -> Callable[[Bench], None]:
+    def prepare(bench: Bench) -> None:
+        result = bench.run(argv(bench))
+        if result.returncode != 0:
+            raise SystemExit(f"set-up failed: innoref {' '.join(argv(bench))}\n{result.stderr}")
+
+    return prepare
+
+
+def _edit_one_record(bench: Bench) -> None:
+    """A hand edit: change the title of the record in the middle of the file, in place."""
+    path = bench.copy_corpus("edited") / "literature.yaml"
+    text = path.read_text(encoding="utf-8")
+    middle = text.find("\n- key:", len(text) // 2)
+    start = text.index("\n  title: ", middle) + 1
+    end = text.index("\n", start)
+    bench.edits += 1
+    title = f"  title: Kommunal innovasjon i praksis (revisjon {bench.edits}, {time.time_ns()})"
+    path.write_text(text[:start] + title + text[end:], encoding="utf-8")
+
+
+def _search_big(bench: Bench) -> list[str]:
+    return ["--data", str(bench.corpus()), "search", "innovasjon"]
+
+
+def _list_big(bench: Bench) -> list[str]:
+    return ["--data", str(bench.corpus()), "list", "--limit", "20"]
+
+
+def _search_edited(bench: Bench) -> list[str]:
+    return ["--data", str(bench.copy_corpus("edited")), "search", "innovasjon"]
+
+
+def _search_cold(bench: Bench) -> list[str]:
+    return ["--data", str(bench.copy_corpus("cold")), "search", "innovasjon"]
+
+
+def _search_shipped(bench: Bench) -> list[str]:
+    return ["--data", str(bench.shipped()), "search", "innovasjon"]
+
+
+CASES: list[Case] = [
+    Case("`innoref --help`", lambda b: ["--help"], 0.25),
+    Case("`innoref search innovasjon` on the shipped list (7 records)", _search_shipped, 0.30,
+         prepare=_warm(_search_shipped)),
+    Case("`innoref search innovasjon` on {n} records, after the first run", _search_big, 0.60,
+         prepare=_warm(_search_big)),
+    Case("`innoref list --limit 20` on {n} records, after the first run", _list_big, 0.60,
+         prepare=_warm(_list_big)),
+    Case("first `search innovasjon` after a hand edit of one record in {n}", _search_edited, 1.5,
+         prepare=_warm(_search_edited), before=_edit_one_record),
+    Case("very first `search innovasjon` on {n} records (nothing cached)", _search_cold, 30.0,
+         before=lambda b: b.clear_cache()),
+]
+
+
+def register(case: Case) -> None:
+    """Add a case (see the module docstring)."""
+    CASES.append(case)
+
+
+def time_case(bench: Bench, case: Case, runs: int, log: Callable[[str], None]) -> Result:
+    result = Result(case)
+    if case.prepare:
+        case.prepare(bench)
+    for i in range(runs):
+        if case.before:
+            case.before(bench)
+        argv = innoref_command() + case.argv(bench)
+        start = time.perf_counter()
+        done = subprocess.run(argv, env=bench.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        elapsed = time.perf_counter() - start
+        if done.returncode not in case.expect:
+            raise SystemExit(f"{case.name}: exit {done.returncode}\n{done.stderr}")
+        result.times.append(elapsed)
+        log(f"  run {i + 1}: {elapsed:.3f} s")
+    return result
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+    }
+
+
+def _load() -> str:
+    try:
+        return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+def report(results: list[Result], bench: Bench, runs: int, started: str, loads: tuple[str, str],
+           note: str | None) -> str:
+    m = machine()
+    size = (bench.corpus() / "literature.yaml").stat().st_size / 1e6
+    n = f"{bench.records:,}"
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `python benchmarks/run.py{'' if bench.records == 50000 else f' --records {bench.records}'}"
+        f"{'' if runs == 5 else f' --runs {runs}'}` on {started} (UTC).",
+        "",
+        f"- Machine: {m['cpu']}, {m['cores']} cores, {m['system']}",
+        f"- Python {m['python']}; innoref run as its console script in a subprocess, output rendered as on a "
+        "terminal (`TTY_COMPATIBLE=1`, 120 columns)",
+        f"- Library: `benchmarks/generate.py {bench.records}` ({n} records, {size:.1f} MB of YAML)",
+        f"- Each figure is the median of {runs} runs (min and max beside it), wall-clock seconds",
+        f"- Load average (1, 5, 15 min) before: {loads[0]}; after: {loads[1]}",
+    ]
+    if note:
+        lines.append(f"- {note}")
+    lines += ["", "| command | target | median | min | max | met |", "|---|---|---|---|---|---|"]
+    for r in results:
+        target = f"≤ {r.case.target:g} s" if r.case.target is not None else "—"
+        met = {None: "—", True: "yes", False: "**no**"}[r.met]
+        lines.append(f"| {r.case.name.format(n=n)} | {target} | {r.median:.3f} s | {min(r.times):.3f} s | "
+                     f"{max(r.times):.3f} s | {met} |")
+    missed = [r for r in results if r.met is False]
+    lines.append("")
+    if missed:
+        lines.append("Missed: " + "; ".join(f"{r.case.name.format(n=n)}: {r.median:.3f} s against "
+                                            f"{r.case.target:g} s" for r in missed) + ".")
+    else:
+        lines.append("Every target with a figure above is met.")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Time innoref commands; write RESULTS.md.")
+    parser.add_argument("--records", type=int, default=50000, help="library size (default 50000)")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per case (default 5)")
+    parser.add_argument("--only", help="only cases whose name contains this text")
+    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md", help="where to write the results")
+    parser.add_argument("--work", type=Path, default=HERE / ".work", help="work folder (cache, edited copies)")
+    parser.add_argument("--corpus", type=Path, default=HERE / "corpus", help="where generated libraries are kept")
+    parser.add_argument("--note", help="a line to add under the machine, e.g. that it was shared")
+    args = parser.parse_args(argv)
+
+    shutil.rmtree(args.work, ignore_errors=True)  # every run starts from nothing
+    bench = Bench(args.records, args.work, args.corpus)
+    bench.corpus()
+    started = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
+    before = _load()
+    results = []
+    for case in CASES:
+        if args.only and args.only not in case.name:
+            continue
+        print(case.name.format(n=f"{args.records:,}"), flush=True)
+        results.append(time_case(bench, case, args.runs, lambda s: print(s, flush=True)))
+    text = report(results, bench, args.runs, started, (before, _load()), args.note)
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
