@@ -238,3 +238,12 @@ def test_python_dash_m_works(library):
     )
     assert result.returncode == 0
     assert result.stdout.startswith("bolkesjo1999fylkeskommunen\t")
+
+
+def test_square_brackets_in_titles_are_shown_not_read_as_markup(cli, make_library):
+    folder = make_library("- key: a\n  title: Notes on [b]old and [link=x]links[/link]\n")
+    env = {"TTY_COMPATIBLE": "1", "NO_COLOR": "1", "COLUMNS": "200"}
+    for command in (["list"], ["show", "a"]):
+        result = cli(*command, data=folder, env=env)
+        text = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
+        assert "[b]old and [link=x]links[/link]" in text, command

@@ -65,5 +65,5 @@ def info_cli(
     table.add_column(style="bold cyan")
     table.add_column()
     for k, v in rows:
-        table.add_row(k, v)
+        table.add_row(*output.texts((k, v)))
     con.print(table)

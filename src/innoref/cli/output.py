@@ -47,8 +47,15 @@ def reference_table(refs, title: str | None = None):
     table.add_column("title", ratio=1)
     table.add_column("publisher / series", max_width=24)
     for ref in refs:
-        table.add_row(*reference_cells(ref))
+        table.add_row(*texts(reference_cells(ref)))
     return table
+
+
+def texts(values: Iterable[Any]) -> list:
+    """Cells as Rich Text, so a "[b]" in a title is shown, never read as markup."""
+    from rich.text import Text
+
+    return [Text(str(v)) for v in values]
 
 
 def reference_cells(ref) -> list[str]:

@@ -61,5 +61,5 @@ def show_cli(
     table.add_column(style="bold cyan", no_wrap=True)
     table.add_column(overflow="fold")
     for name, text in rows:
-        table.add_row(name, text)
+        table.add_row(*output.texts((name, text)))
     con.print(table)

@@ -40,7 +40,7 @@ def themes_cli(
         table.add_column("English")
         table.add_column("references", justify="right")
         for t in lib.themes:
-            table.add_row(t.id, t.name, t.name_en or "", str(counts.get(t.id, 0)))
+            table.add_row(*output.texts((t.id, t.name, t.name_en or "", counts.get(t.id, 0))))
         con.print(table)
         return
     theme = lib.theme(theme_id)
@@ -53,8 +53,10 @@ def themes_cli(
         print(output.clean(theme.description))
         output.print_plain_rows(output.reference_cells(r) for r in refs)
         return
-    con.print(f"[bold]{theme.name}[/bold] ({theme.id})" + (f" — {theme.name_en}" if theme.name_en else ""))
-    con.print(theme.description)
+    from rich.markup import escape
+
+    con.print(f"[bold]{escape(theme.name)}[/bold] ({theme.id})" + (f" — {escape(theme.name_en)}" if theme.name_en else ""))
+    con.print(theme.description, markup=False)
     if refs:
         con.print(output.reference_table(refs))
     else:
