@@ -434,7 +434,8 @@ def _build(path: Path, data: bytes, sha: str, old: CacheFile | None) -> Build:
             fresh[position] = good[0]
             entries[position] = _entry_from_ref(good[0], entries[position].digest)
     header = {"format": FORMAT, "fingerprint": fingerprint(), "source": str(path), "sha256": sha,
-              "count": len(entries), "invalid": sum(e.record is None for e in entries), **_summary(entries)}
+              "count": len(entries), "invalid": sum(e.record is None for e in entries),
+              "problems": len(problems), **_summary(entries)}
     cache = _write(cache_path(path), header, _sections(entries))
 
     def all_raws() -> list[RawRecord]:
@@ -485,7 +486,7 @@ def refresh(path: Path) -> Build:
     except CacheUnusable:
         data = _read_library(path)
         return _build(path, data, hashlib.sha256(data).hexdigest(), None)
-    if cache.header.get("sha256") == sha and not cache.header.get("invalid"):
+    if cache.header.get("sha256") == sha and not cache.header.get("invalid") and not cache.header.get("problems"):
 
         def raws() -> list[RawRecord]:
             from innoref import store
