@@ -178,6 +178,10 @@ def _search_shipped(bench: Bench) -> list[str]:
     return ["--data", str(bench.shipped()), "search", "innovasjon"]
 
 
+def _stats_big(bench: Bench) -> list[str]:
+    return ["--data", str(bench.corpus()), "stats"]
+
+
 CASES: list[Case] = [
     Case("`innoref --help`", lambda b: ["--help"], 0.25),
     Case("`innoref search innovasjon` on the shipped list (7 records)", _search_shipped, 0.30,
@@ -186,6 +190,7 @@ CASES: list[Case] = [
          prepare=_warm(_search_big)),
     Case("`innoref list --limit 20` on {n} records, after the first run", _list_big, 0.60,
          prepare=_warm(_list_big)),
+    Case("`innoref stats` on {n} records, after the first run", _stats_big, 1.0, prepare=_warm(_stats_big)),
     Case("first `search innovasjon` after a hand edit of one record in {n}", _search_edited, 1.5,
          prepare=_warm(_search_edited), before=_edit_one_record),
     Case("very first `search innovasjon` on {n} records (nothing cached)", _search_cold, 30.0,
