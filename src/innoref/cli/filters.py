@@ -24,6 +24,10 @@ To give a command the same options (as ``list`` and ``search`` do)::
                                                     type=type_, publisher=publisher, lang=lang)
         refs = wanted.filter(lib.references, lib.themes)
 
+The options have no one-letter forms on purpose: a query may start with "-"
+(``-author:moland``), and ``-a`` would silently read that as ``--author uthor:moland``.
+A query starting with "-" goes after ``--``: ``innoref list -- -author:moland``.
+
 ``build`` raises :class:`~innoref.errors.QueryError` (exit 2) for a bad value,
 pointing at it: ``--year 2013..2010`` is as malformed as ``year:2013..2010``.
 Like every command module, this one imports only typer at import time.
@@ -45,23 +49,24 @@ QueryArgument = Annotated[
     typer.Argument(
         metavar="[QUERY]",
         help='Query: terms (all must match), "a phrase", field:value, year:2010..2013, '
-        "-term or NOT term, OR, (groups). See the README for the whole language.",
+        "-term or NOT term, OR, (groups). Quote it as one argument; put -- before a query "
+        "that starts with '-'. See the README for the whole language.",
         show_default=False,
     ),
 ]
 Author = Annotated[
     Optional[str],
-    typer.Option("--author", "-a", metavar="NAME", rich_help_panel=_PANEL, show_default=False,
+    typer.Option("--author", metavar="NAME", rich_help_panel=_PANEL, show_default=False,
                  help="Only references with this author or editor (family or given name)."),
 ]
 Year = Annotated[
     Optional[str],
-    typer.Option("--year", "-y", metavar="YEARS", rich_help_panel=_PANEL, show_default=False,
+    typer.Option("--year", metavar="YEARS", rich_help_panel=_PANEL, show_default=False,
                  help="Only these years: 2013, 2010..2013, >=2010, <2000, 2010.."),
 ]
 Theme = Annotated[
     Optional[str],
-    typer.Option("--theme", "-t", metavar="THEME", rich_help_panel=_PANEL, show_default=False,
+    typer.Option("--theme", metavar="THEME", rich_help_panel=_PANEL, show_default=False,
                  help="Only references with this theme (its id or a word of its name)."),
 ]
 Type = Annotated[
@@ -71,12 +76,12 @@ Type = Annotated[
 ]
 Publisher = Annotated[
     Optional[str],
-    typer.Option("--publisher", "-p", metavar="NAME", rich_help_panel=_PANEL, show_default=False,
+    typer.Option("--publisher", metavar="NAME", rich_help_panel=_PANEL, show_default=False,
                  help="Only references from this publisher (words of its name)."),
 ]
 Lang = Annotated[
     Optional[str],
-    typer.Option("--lang", "-l", metavar="CODE", rich_help_panel=_PANEL, show_default=False,
+    typer.Option("--lang", metavar="CODE", rich_help_panel=_PANEL, show_default=False,
                  help="Only references in this language: nb, nn, sv, en, ..."),
 ]
 

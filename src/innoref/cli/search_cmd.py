@@ -37,7 +37,8 @@ def search_cli(
         typer.Argument(
             metavar="QUERY",
             help='Terms (all must match), "a phrase", field:value, year:2010..2013, -term or '
-            "NOT term, OR, (groups). See the README for the whole language.",
+            "NOT term, OR, (groups). Quote it as one argument; put -- before a query that "
+            "starts with '-'. See the README for the whole language.",
             show_default=False,
         ),
     ],
