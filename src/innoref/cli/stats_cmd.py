@@ -173,7 +173,7 @@ def stats_cli(
     their APA reference needs (authors, year; publisher for reports, books and
     theses; journal for articles; book title and publisher for chapters; URL for
     web pages), by key. With a QUERY or filters, only the references that match.
-    Years are counted in five-year spans when they are more than 20 years apart.
+    Years are counted in five-year spans when they span more than 20 years.
     On a terminal these are bar charts; in a pipe, one `section<TAB>label<TAB>count`
     line each.
     """
