@@ -13,8 +13,9 @@ a JSON header, then sections of JSON or plain text, so loading it cannot run cod
 What is cached, per top-level item of ``literature.yaml`` (``store.split_items``):
 the SHA-256 of the item's text, and, when the item was valid, the validated record
 (``Reference.to_data()``), its sort keys (``library.sort_key_for``) and its lines in
-the search index (:mod:`innoref.search`). Whole-library sections hold the sort
-ranks, keys, years, types, languages and themes.
+the search index (:mod:`innoref.search`). Whole-library sections hold the keys,
+years, types, languages and themes; each sort order's ranks are a small side file
+(``<name>.rank-year.json``), made the first time ``list`` needs them.
 
 Rules it keeps:
 
@@ -334,8 +335,6 @@ def _sections(entries: list[_Entry]) -> dict[str, bytes]:
         offsets.append(at)
         at += len(rec) + 1
     sortkeys = [e.sortkey or b"null" for e in entries]
-    parsed_keys = json.loads(b"[" + b",".join(sortkeys) + b"]")
-    valid = [i for i, e in enumerate(entries) if e.record is not None]
     out = {
         "digests": js([e.digest for e in entries]),
         "records": b"".join(r + b"\n" for r in records),
@@ -348,8 +347,6 @@ def _sections(entries: list[_Entry]) -> dict[str, bytes]:
         "types": js([e.type for e in entries]),
         "langs": js([e.lang for e in entries]),
     }
-    for n, name in enumerate(SORT_NAMES):
-        out[f"rank.{name}"] = js(_dense_ranks([k[n] if k else None for k in parsed_keys], valid))
     empty = {f: b" " for f in BLOCK_FIELDS}
     for f in BLOCK_FIELDS:
         out[f"block.{f}"] = b"".join((e.lines or empty)[f] + b"\n" for e in entries)
@@ -600,6 +597,39 @@ class Catalogue:
     def count(self) -> int:
         return self.index.count
 
+    def _ranks(self, sort: str) -> list[int | None]:
+        """Each record's place in the order ``sort``, kept in a small file of its own.
+
+        Computed from the cached sort keys the first time a build is listed in that
+        order (so an edit does not pay for four sorts it may not need), then reused
+        while the library file and the code are unchanged.
+        """
+        header = self.cache.header
+        target = cache_path(self.literature_path).with_suffix(f".rank-{sort}.json")
+        try:
+            saved = json.loads(target.read_bytes())
+            if (saved["sha256"], saved["fingerprint"]) == (header["sha256"], header["fingerprint"]) \
+                    and len(saved["ranks"]) == self.count:
+                return saved["ranks"]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        lines = self.cache.raw("sortkeys").split(b"\n")[:-1]
+        try:
+            keys = json.loads(b"[" + b",".join(lines) + b"]")
+        except ValueError:
+            raise CacheUnusable("sort keys are corrupt") from None
+        n = SORT_NAMES.index(sort)
+        valid = [i for i, k in enumerate(keys) if k is not None]
+        ranks = _dense_ranks([k[n] if k is not None else None for k in keys], valid)
+        record = {"sha256": header["sha256"], "fingerprint": header["fingerprint"], "ranks": ranks}
+        try:
+            from innoref.store import atomic_write
+
+            atomic_write(target, json.dumps(record))
+        except OSError:
+            pass
+        return ranks
+
     def order(self, positions: Any, sort: str = "year", reverse: bool = False) -> list[int]:
         """Positions sorted as ``library.sorted_references`` sorts their records."""
         if sort not in SORT_NAMES:
@@ -608,7 +638,7 @@ class Catalogue:
             sort_key_for(sort)  # raises the usage error naming the choices
         if self.cache is None:
             return sorted(positions)
-        ranks = self.cache.json(f"rank.{sort}")
+        ranks = self._ranks(sort)
         if reverse:  # sorted(..., reverse=True) keeps equal records in file order
             return sorted(positions, key=lambda i: (-ranks[i], i))
         return sorted(positions, key=lambda i: (ranks[i], i))

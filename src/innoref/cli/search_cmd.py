@@ -95,11 +95,11 @@ def search_cli(
     where = _any(tests["publisher"], tests["series"], tests["journal"])
     table = Table(header_style="bold", expand=True)
     table.add_column("score", justify="right", no_wrap=True)
-    table.add_column("key", style="cyan", no_wrap=True)
-    table.add_column("authors", max_width=22)
+    table.add_column("key", style="cyan", max_width=20, overflow="fold")
+    table.add_column("authors", max_width=18)
     table.add_column("year", justify="right", no_wrap=True)
-    table.add_column("title", ratio=1)
-    table.add_column("publisher / series", max_width=24)
+    table.add_column("title", ratio=1, min_width=28)
+    table.add_column("publisher / series", max_width=20)
     for ref, score, _ in shown:
         key, authors, year_, title, place = output.reference_cells(ref)
         table.add_row(f"{score:.2f}", highlighted(key, tests["key"]), highlighted(authors, tests["author"]),
