@@ -376,6 +376,45 @@ class Document:
                 self.head = ""
 
 
+_PROBE = 65536  # bytes of a large file's head and tail read to decide how to append
+
+
+def append_bytes(raw: bytes, ref: "Reference") -> bytes:
+    """``raw`` (a literature.yaml's bytes) with ``ref`` appended as :meth:`Document.append`
+    would, without decoding or splitting a large file whole: the style comes from
+    its head, the separator from its tail, and both ends must be plain record
+    lists (else the whole file is read as a :class:`Document`)."""
+    if len(raw) > 2 * _PROBE:
+        head = raw[:_PROBE]
+        head = head[: head.rfind(b"\n") + 1].decode("utf-8-sig", errors="strict")
+        tail = raw[-_PROBE:]
+        tail = tail[tail.find(b"\n") + 1:].decode("utf-8", errors="strict")
+        from innoref import store
+
+        head_split = store.split_items(head)
+        if head_split is not None and _plain_tail(tail):
+            items = [span for _, span in head_split[1]]
+            style = detect_style(head, items)
+            nl = style.newline
+            out = tail
+            if not out.endswith("\n"):
+                out += nl
+            if style.blank_between and not _ends_blank(out):
+                out += nl
+            sep = out[len(tail):]
+            return raw + (sep + record_text(ref, style)).encode("utf-8")
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    doc = Document.from_text(raw.decode("utf-8-sig"))
+    doc.append(record_text(ref, doc.style))
+    return (b"\xef\xbb\xbf" if bom else b"") + doc.text().encode("utf-8")
+
+
+def _plain_tail(tail: str) -> bool:
+    """The end of a file is block-list items only (no "..." or other top-level line)."""
+    return all(line[:1] in ("", " ", "\t", "#", "\r") or line.startswith(("- ", "-\t")) or line.rstrip() == "-"
+               for line in tail.split("\n"))
+
+
 def _ends_blank(text: str) -> bool:
     return text.endswith("\n\n") or text.endswith("\r\n\r\n")
 

@@ -1,0 +1,153 @@
+"""`innoref add`: one new record, from options (and prompts on a terminal)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from innoref.cli.app import app, location
+from innoref.cli.paths import shown
+
+Text = Optional[str]
+Many = Optional[list[str]]
+
+
+def interactive() -> bool:
+    """Prompts only when a person is at a terminal (stdin and stdout)."""
+    import sys
+
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+@app.command("add")
+def add_cli(
+    ctx: typer.Context,
+    type_: Annotated[Text, typer.Option("--type", "-t", help="report, book, article, chapter, thesis, webpage or misc.")] = None,
+    title: Annotated[Text, typer.Option("--title", help="The title as written on the work; subtitle after ': '.")] = None,
+    author: Annotated[Many, typer.Option("--author", "-a", help='An author, "Family, Given"; an organisation in braces, "{KS}". Repeat for more.')] = None,
+    editor: Annotated[Many, typer.Option("--editor", help='An editor, written as --author. Repeat for more.')] = None,
+    year: Annotated[Text, typer.Option("--year", "-y", help="Year of publication, or n.d. when there is none.")] = None,
+    date: Annotated[Text, typer.Option("--date", help="A fuller date: YYYY-MM or YYYY-MM-DD.")] = None,
+    publisher: Annotated[Text, typer.Option("--publisher", help="Publisher; the institution for reports, the university for theses.")] = None,
+    place: Annotated[Text, typer.Option("--place", help="Place of publication.")] = None,
+    series: Annotated[Text, typer.Option("--series", help='Report or book series, e.g. "Fafo-rapport".')] = None,
+    number: Annotated[Text, typer.Option("--number", help='Number in the series, e.g. "2013:52".')] = None,
+    edition: Annotated[Text, typer.Option("--edition", help="Edition.")] = None,
+    genre: Annotated[Text, typer.Option("--genre", help='The kind of thesis or document, e.g. "Doctoral dissertation".')] = None,
+    journal: Annotated[Text, typer.Option("--journal", help="Journal (articles).")] = None,
+    booktitle: Annotated[Text, typer.Option("--booktitle", help="Title of the book a chapter is in.")] = None,
+    volume: Annotated[Text, typer.Option("--volume", help="Volume.")] = None,
+    issue: Annotated[Text, typer.Option("--issue", help="Issue (articles).")] = None,
+    pages: Annotated[Text, typer.Option("--pages", help="Pages, e.g. 4-19.")] = None,
+    url: Annotated[Text, typer.Option("--url", help="Web address (http:// or https://).")] = None,
+    accessed: Annotated[Text, typer.Option("--accessed", help="When a web page was read, YYYY-MM-DD.")] = None,
+    doi: Annotated[Text, typer.Option("--doi", help="DOI, 10.NNNN/suffix (a doi.org address works too).")] = None,
+    isbn: Annotated[Text, typer.Option("--isbn", help="ISBN-10 or ISBN-13; the check digit is verified.")] = None,
+    lang: Annotated[Text, typer.Option("--lang", help="Language code: nb, nn, sv, en, ...")] = None,
+    theme: Annotated[Many, typer.Option("--theme", help="A theme id from themes.yaml. Repeat for more.")] = None,
+    keyword: Annotated[Many, typer.Option("--keyword", "-k", help="A keyword. Repeat for more.")] = None,
+    abstract: Annotated[Text, typer.Option("--abstract", help="Abstract.")] = None,
+    note: Annotated[Text, typer.Option("--note", help="A note.")] = None,
+    availability: Annotated[Text, typer.Option("--availability", help='Where to get it, e.g. "print only".')] = None,
+    key: Annotated[Text, typer.Option("--key", help="The citation key; made from author, year and title when left out.")] = None,
+    allow_duplicate: Annotated[bool, typer.Option("--allow-duplicate", help="Add it even when the library has the same DOI, ISBN or title, year and author.")] = False,
+    no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt: fail naming the required fields that are missing.")] = False,
+) -> None:
+    """Add a reference; prints its key, then the record as written.
+
+    Required: --type, --title, --author (or --editor), --year (n.d. for none)
+    and --theme. On a terminal, missing ones are asked for (the theme prompt
+    lists the themes); otherwise, or with --no-input, the command fails naming
+    them. The key, when not given, is the first author's family name, the year
+    and the first significant word of the title (moland2013laeringsnettverk).
+    A duplicate (same DOI, ISBN, or title, year and first author) is refused
+    unless --allow-duplicate; a near-identical title warns. Exit 1 on invalid
+    input, with nothing written.
+    """
+    from innoref import editing
+    from innoref.errors import InvalidInput
+
+    values = {
+        "key": key, "type": type_, "title": title, "authors": author or [], "editors": editor or [],
+        "year": year, "date": date, "publisher": publisher, "place": place, "series": series, "number": number,
+        "edition": edition, "genre": genre, "journal": journal, "booktitle": booktitle, "volume": volume,
+        "issue": issue, "pages": pages, "url": url, "accessed": accessed, "doi": doi, "isbn": isbn,
+        "language": lang, "abstract": abstract, "keywords": keyword or [], "themes": theme or [], "note": note,
+        "availability": availability,
+    }
+    values = {k: v for k, v in values.items() if v is not None and v != []}
+    if year is None and date:
+        values["year"] = date[:4]
+    loc = location(ctx)
+    missing = editing.missing_for_add(values)
+    if missing:
+        if no_input or not interactive():
+            names = ", ".join(f"--{_option(m)}" for m in missing)
+            raise InvalidInput(f"missing required field{'s' if len(missing) > 1 else ''}: {names}"
+                               + ("" if no_input else " (no terminal to ask on)"))
+        _ask(loc, values, missing)
+    added = editing.add(loc, values, allow_duplicate=allow_duplicate)
+    from innoref.writer import record_text
+
+    for warning in added.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    typer.echo(added.reference.key)
+    typer.echo(record_text(added.reference), nl=False)
+    typer.echo(f"added {added.reference.key} to {shown(added.path)}", err=True)
+
+
+def _option(field: str) -> str:
+    return {"authors": "author", "themes": "theme", "type": "type", "language": "lang"}.get(field, field)
+
+
+def _ask(loc, values: dict, missing: list[str]) -> None:
+    """Prompt for each missing field until its value is valid."""
+    from innoref import editing, store
+    from innoref.errors import InvalidInput
+    from innoref.models import REF_TYPES, Person
+
+    for name in missing:
+        while True:
+            if name == "type":
+                text = typer.prompt(f"Type ({', '.join(REF_TYPES)})")
+            elif name == "title":
+                text = typer.prompt("Title")
+            elif name == "authors":
+                text = typer.prompt('Authors ("Family, Given"; several separated by ";"; an organisation in braces)')
+            elif name == "year":
+                text = typer.prompt("Year (n.d. when there is none)")
+            else:
+                lib = store.load(loc)
+                typer.echo("Themes:")
+                for i, t in enumerate(lib.themes, start=1):
+                    typer.echo(f"  {i}  {t.id:<26} {t.name}")
+                text = typer.prompt("Themes (numbers or ids, separated by commas)")
+                ids = [t.id for t in lib.themes]
+                chosen = []
+                for part in editing.split_list("themes", text):
+                    chosen.append(ids[int(part) - 1] if part.isdigit() and 0 < int(part) <= len(ids) else part)
+                text = ", ".join(chosen)
+                bad = [c for c in chosen if c not in ids]
+                if bad or not chosen:
+                    typer.echo(f"error: themes: {', '.join(bad) or 'none chosen'}: choose from the list", err=True)
+                    continue
+            try:
+                value = editing.parse_value(name, text)
+                if name == "authors":
+                    if not value:
+                        raise InvalidInput("authors: give at least one author")
+                    for i, person in enumerate(value):
+                        try:
+                            Person.model_validate(person)
+                        except Exception as exc:  # noqa: BLE001 - pydantic's message, shortened
+                            raise InvalidInput(f"authors[{i}]: {editing.validation_lines(exc)[0]}") from None
+                if name == "title" and not str(value).strip():
+                    raise InvalidInput("title: must not be empty")
+                if name == "year" and value is not None:
+                    editing.build_reference({"key": "x", "title": "x", "year": value})
+            except InvalidInput as exc:
+                typer.echo(f"error: {exc.message.removeprefix('invalid record: ')}", err=True)
+                continue
+            values[name] = text
+            break

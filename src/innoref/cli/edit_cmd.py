@@ -1,0 +1,79 @@
+"""`innoref edit KEY`: change fields with --set/--unset, or the whole record in $EDITOR."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from innoref.cli.app import app, location
+from innoref.cli.paths import shown
+
+_ERROR_MARK = "# innoref: "
+
+
+@app.command("edit")
+def edit_cli(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="The key of the reference to change.")],
+    set_: Annotated[Optional[list[str]], typer.Option("--set", "-s", metavar="FIELD=VALUE", help='Set a field, e.g. --set year=2013, --set "authors=Moland, Leif E.; Lien, Lise", --set extra.pagetotal=123. Repeat for more.')] = None,
+    unset: Annotated[Optional[list[str]], typer.Option("--unset", metavar="FIELD", help="Remove a field (or extra.NAME). Repeat for more.")] = None,
+    allow_duplicate: Annotated[bool, typer.Option("--allow-duplicate", help="Keep the change even if the record then duplicates another.")] = False,
+) -> None:
+    """Change one reference: --set field=value and --unset field, or the whole record in $EDITOR.
+
+    Values are validated as `add` validates them; only the lines of the changed
+    fields change in the file. Without --set or --unset, $VISUAL or $EDITOR opens
+    the record's YAML (comments included); the result is validated and, on a
+    terminal, you are offered to edit again when it is not valid. Exit 1 on
+    invalid input, with nothing written.
+    """
+    from innoref import editing
+
+    loc = location(ctx)
+    if set_ or unset:
+        result = editing.edit(loc, key, editing.parse_assignments(set_ or []), unset or [],
+                              allow_duplicate=allow_duplicate)
+        _report(result)
+        return
+    _edit_in_editor(loc, key, allow_duplicate)
+
+
+def _report(result) -> None:
+    from innoref.writer import record_text
+
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    if not result.changed:
+        typer.echo(f"no changes to {result.before.key}", err=True)
+        return
+    typer.echo(record_text(result.after), nl=False)
+    typer.echo(f"changed {', '.join(result.changed)} of {result.after.key} in {shown(result.path)}", err=True)
+
+
+def _edit_in_editor(loc, key: str, allow_duplicate: bool) -> None:
+    import sys
+
+    import click
+
+    from innoref import editing
+
+    original = editing.record_source(loc, key)
+    text = original
+    while True:
+        edited = click.edit(text, extension=".yaml", require_save=True)
+        if edited is None:
+            typer.echo(f"no changes to {key}", err=True)
+            return
+        edited = "".join(line for line in edited.splitlines(keepends=True) if not line.startswith(_ERROR_MARK))
+        try:
+            result = editing.replace_record(loc, key, original, edited, allow_duplicate=allow_duplicate)
+        except editing.EditedTextError as exc:
+            typer.echo(f"error: {exc.message}", err=True)
+            if not (sys.stdin.isatty() and typer.confirm("Edit again?", default=True, err=True)):
+                typer.echo("nothing was written", err=True)
+                raise typer.Exit(1) from None
+            text = "".join(f"{_ERROR_MARK}{line}\n" for line in exc.message.splitlines()) + edited
+            continue
+        _report(result)
+        return

@@ -1,0 +1,108 @@
+"""`innoref import FILE`: BibTeX/biblatex, CSL-JSON or RIS records into the library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from innoref.cli.app import app, location
+from innoref.cli.paths import shown
+
+# A progress bar appears only when the import takes longer than this (seconds).
+PROGRESS_AFTER = 0.5
+
+
+class DelayedProgress:
+    """A Rich progress bar on stderr that shows itself only after a moment, on a terminal."""
+
+    def __init__(self) -> None:
+        import time
+
+        from rich.console import Console
+
+        self.console = Console(stderr=True)
+        self.enabled = self.console.is_terminal
+        self.started = time.monotonic()
+        self.progress = None
+
+    def __call__(self, label: str, total: int):
+        import time
+
+        if not self.enabled:
+            return lambda n: None
+        state = {"task": None, "done": 0}
+
+        def tick(n: int) -> None:
+            state["done"] += n
+            if self.progress is None:
+                if time.monotonic() - self.started < PROGRESS_AFTER:
+                    return
+                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+                self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                         TimeElapsedColumn(), console=self.console, transient=True)
+                self.progress.start()
+            if state["task"] is None:
+                state["task"] = self.progress.add_task(label, total=total, completed=state["done"] - n)
+            self.progress.advance(state["task"], n)
+
+        return tick
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+@app.command("import")
+def import_cli(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The file to import: .bib, .json (CSL-JSON) or .ris.")],
+    theme: Annotated[Optional[str], typer.Option("--theme", help="Give every imported record this theme id.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Check and report everything, but write nothing.")] = False,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="bibtex, csl-json or ris, when the file name does not tell.")] = None,
+    allow_duplicate: Annotated[bool, typer.Option("--allow-duplicate", help="Import entries even when the library (or the file) has the same work.")] = False,
+) -> None:
+    """Import records from BibTeX/biblatex, CSL-JSON (Zotero) or RIS.
+
+    Ends with a summary: imported N, skipped M, and each skipped entry by its
+    key (or line) with the reason. The file's keys are kept; a key already taken
+    gets a suffix and is reported. Fields innoref does not name are kept in
+    extra. All records are written in one go: a failure part-way leaves the
+    library as it was. Exit 1 when the file cannot be read at all.
+    """
+    from innoref import editing
+    from innoref.importers import read_file
+
+    loc = location(ctx)
+    progress = DelayedProgress()
+    try:
+        batch = read_file(file, fmt, progress)
+        report = editing.import_candidates(
+            loc, batch.candidates, batch.skipped, theme=theme, dry_run=dry_run,
+            allow_duplicate=allow_duplicate, progress=progress("checking and writing", len(batch.candidates)),
+        )
+    finally:
+        progress.stop()
+    _summary(report, file)
+
+
+def _summary(report, file: Path) -> None:
+    n, m = len(report.imported), len(report.skipped)
+    head = f"imported {n}, skipped {m}" if not report.dry_run else f"would import {n}, skip {m} (dry run: nothing written)"
+    typer.echo(f"{head} from {file.name}")
+    if report.skipped:
+        typer.echo("skipped:")
+        for s in report.skipped:
+            typer.echo(f"  {s}")
+    if report.renamed:
+        typer.echo("renamed:")
+        for old, new, why in report.renamed:
+            typer.echo(f"  {old} -> {new} ({why})")
+    if report.warnings:
+        typer.echo("warnings:")
+        for w in report.warnings:
+            typer.echo(f"  {w}")
+    if report.path is not None:
+        typer.echo(f"written to {shown(report.path)}", err=True)

@@ -1,0 +1,44 @@
+"""`innoref remove KEY...`: take references out of the library."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from innoref.cli.app import app, location
+
+
+@app.command("remove")
+def remove_cli(
+    ctx: typer.Context,
+    keys: Annotated[list[str], typer.Argument(help="Keys of the references to remove.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Remove references by key, after confirmation on a terminal.
+
+    Without a terminal to ask on, --yes is required (exit 2 otherwise). An
+    unknown key removes nothing (exit 1). Other records and comments in the file
+    keep their text byte for byte.
+    """
+    import sys
+
+    from innoref import editing, store
+    from innoref.errors import UsageError
+
+    loc = location(ctx)
+    if not yes:
+        lib = store.load(loc)
+        refs = [lib.get(k) for k in dict.fromkeys(keys)]
+        if not sys.stdin.isatty():
+            raise UsageError("remove asks for confirmation; there is no terminal to ask on, so add --yes")
+        for ref in refs:
+            typer.echo(f"  {ref.key}  {ref.short_authors()} ({ref.year or 'n.d.'}) {ref.title}", err=True)
+        n = len(refs)
+        if not typer.confirm(f"Remove {'this reference' if n == 1 else f'these {n} references'}?",
+                             default=False, err=True):
+            typer.echo("nothing removed", err=True)
+            raise typer.Exit(1)
+    removed = editing.remove(loc, keys)
+    for ref in removed.references:
+        typer.echo(f"removed {ref.key}")

@@ -1,0 +1,811 @@
+"""Changing the library: add, edit (set/unset or whole-record text), remove, import.
+
+Each operation is one read-modify-write under :func:`innoref.store.locked`: the
+file is read *after* the lock is taken (so two ``innoref add`` at once both land),
+the change is validated in full (the record's own rules, a unique key, themes
+that exist, duplicates) before anything is written, and the new text is written
+with :func:`innoref.store.atomic_write` (a failure leaves the old file whole).
+Records the operation does not touch keep their bytes (see ``writer.py``).
+
+A user library that does not exist yet (it reads as the shipped reading list) is
+created from that seed on its first write; a ``--data`` folder that does not
+exist is created.
+
+Functions here return data and raise :mod:`innoref.errors`; they never print,
+prompt or exit. Values come in as the text a person typed; :func:`parse_value`
+turns it into field values and every rule broken becomes one line of an
+:class:`~innoref.errors.InvalidInput` naming the field and the rule.
+"""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable
+
+from innoref import store
+from innoref.errors import InnorefError, InvalidInput, NotFoundError
+
+if TYPE_CHECKING:
+    from innoref.duplicates import DuplicateIndex
+    from innoref.library import Library
+    from innoref.models import Reference
+    from innoref.store import Location
+    from innoref.writer import Document
+
+LIST_FIELDS = ("authors", "editors", "keywords", "themes")
+PERSON_FIELDS = ("authors", "editors")
+NO_DATE = ("nd", "n.d.", "u.å.", "ua", "u.a.", "none", "")
+# What `add` asks for on a terminal, and what --no-input names when missing.
+ADD_REQUIRED = ("type", "title", "authors", "year", "themes")
+
+
+# --------------------------------------------------------------------------- values
+
+
+def field_names() -> tuple[str, ...]:
+    from innoref.models import FIELD_NAMES
+
+    return FIELD_NAMES
+
+
+def split_list(name: str, text: str) -> list[str]:
+    """A list field typed as one text: persons split on ";" or " and ",
+    keywords and themes on "," or ";"."""
+    import re
+
+    if name in PERSON_FIELDS:
+        parts = re.split(r";|\s+and\s+", text)
+    else:
+        parts = re.split(r"[;,]", text)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def parse_value(name: str, value: Any) -> Any:
+    """A field's value from what was typed (a text, or a list of texts for list fields)."""
+    from innoref.models import REF_TYPES
+
+    if name in LIST_FIELDS:
+        items = value if isinstance(value, list) else split_list(name, str(value))
+        return [v.strip() if isinstance(v, str) else v for v in items]
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if name == "year":
+        if text.lower() in NO_DATE:
+            return None
+        if not text.isdigit():
+            raise InvalidInput(f"year: '{value}' is not a year (a whole number such as 2013, or n.d. for none)")
+        return int(text)
+    if name == "type":
+        if text not in REF_TYPES:
+            raise InvalidInput(f"type: '{value}' is not one of {', '.join(REF_TYPES)}")
+        return text
+    return text
+
+
+def _loc(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def validation_lines(exc: Any) -> list[str]:
+    """Pydantic's errors as "field: rule" lines a person can act on."""
+    from innoref.models import REF_TYPES
+
+    lines = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and (p[:1].isupper() or p in ("str", "int"))
+                                                 or isinstance(p, str) and p.startswith("function-")))
+        message = err["msg"]
+        if message.startswith("Value error, "):
+            message = message[len("Value error, "):]
+        kind = err["type"]
+        if kind == "missing":
+            message = "required field is missing"
+        elif kind == "extra_forbidden":
+            name = str(loc[-1]) if loc else "?"
+            guess = difflib.get_close_matches(name, field_names(), n=1)
+            message = f"unknown field '{name}'" + (f" (did you mean '{guess[0]}'?)" if guess else "")
+        elif kind == "enum":
+            message = f"'{err.get('input')}' is not one of {', '.join(REF_TYPES)}"
+        elif kind in ("int_parsing", "int_type"):
+            message = f"'{err.get('input')}' is not a whole number"
+        elif kind in ("string_type",):
+            message = "must be text"
+        where = _loc(loc)
+        lines.append(f"{where}: {message}" if where else message)
+    return lines
+
+
+def invalid(lines: list[str]) -> InvalidInput:
+    """One error for every broken rule, a line each."""
+    if len(lines) == 1:
+        return InvalidInput(f"invalid record: {lines[0]}")
+    return InvalidInput("invalid record:\n  " + "\n  ".join(lines))
+
+
+def validate(data: dict[str, Any]) -> tuple["Reference | None", list[str]]:
+    """A validated record, or the "field: rule" lines of what is wrong."""
+    from pydantic import ValidationError
+
+    from innoref.models import Reference
+
+    try:
+        return Reference.model_validate(data), []
+    except ValidationError as exc:
+        return None, validation_lines(exc)
+
+
+def build_reference(data: dict[str, Any], errors: list[str] = ()) -> "Reference":
+    """A validated record from field values, or InvalidInput naming every broken rule
+    (``errors`` found earlier, while reading the values, come first)."""
+    ref, lines = validate(data)
+    lines = list(errors) + lines
+    if lines or ref is None:
+        raise invalid(lines)
+    return ref
+
+
+def theme_errors(ids: list[str], themes: list) -> list[str]:
+    """A "themes: ..." line for each id that themes.yaml does not define."""
+    known = {t.id for t in themes}
+    lines = []
+    for theme in ids:
+        if theme in known:
+            continue
+        guess = difflib.get_close_matches(theme, sorted(known), n=1)
+        hint = f"did you mean '{guess[0]}'?" if guess else f"known: {', '.join(sorted(known)) or 'none'}"
+        lines.append(f"themes: '{theme}' is not a theme in themes.yaml ({hint})")
+    return lines
+
+
+def check_themes(ref: "Reference", themes: "Library | list") -> None:
+    """Every theme of ``ref`` is defined (``themes``: a Library or its list of Theme)."""
+    lines = theme_errors(ref.themes, themes.themes if hasattr(themes, "themes") else themes)
+    if lines:
+        raise invalid(lines)
+
+
+def missing_for_add(values: dict[str, Any]) -> list[str]:
+    """The fields `add` needs that ``values`` lacks ("year" may be given as n.d.)."""
+    missing = []
+    for name in ADD_REQUIRED:
+        if name == "authors":
+            if not values.get("authors") and not values.get("editors"):
+                missing.append("authors")
+        elif name == "year":
+            if "year" not in values:
+                missing.append("year")
+        elif not values.get(name):
+            missing.append(name)
+    return missing
+
+
+# --------------------------------------------------------------------------- reading under the lock
+
+
+@dataclass
+class State:
+    """The library as read under the lock, ready to be changed."""
+
+    location: "Location"
+    text: str
+    library: "Library"
+    _doc: "Document | None" = None
+    bom: bool = False  # the file starts with a UTF-8 byte order mark, kept on writing
+
+    @property
+    def doc(self) -> "Document":
+        if self._doc is None:
+            from innoref.writer import Document
+
+            self._doc = Document.from_text(self.text)
+        return self._doc
+
+    @property
+    def keys(self) -> set[str]:
+        return {r.key for r in self.library.references}
+
+
+def read_state(location: "Location") -> State:
+    """Read and validate the library (call with the lock held)."""
+    source = location.read_path(store.LITERATURE)
+    library = store.load(location)
+    raw = _read_bytes(source) if source is not None else b""
+    text = raw.decode("utf-8-sig")  # store.load has checked it is UTF-8
+    return State(location, text, library, bom=raw.startswith(b"\xef\xbb\xbf"))
+
+
+def write_state(state: State, text: "str | bytes", refs: "list[Reference] | None" = None) -> Path:
+    """Write the new text of literature.yaml (and, on a library's first write, its
+    seed's themes). With ``refs`` (every record of the new text, validated), keep
+    their facts for the next ``add``."""
+    from innoref import factcache
+
+    loc = state.location
+    loc.folder.mkdir(parents=True, exist_ok=True)
+    if loc.seed is not None and not loc.themes.exists() and (loc.seed / store.THEMES).exists():
+        shutil.copyfile(loc.seed / store.THEMES, loc.themes)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    if isinstance(text, str) and state.bom:
+        data = b"\xef\xbb\xbf" + data
+    store.atomic_write(loc.literature, data)
+    if refs is not None:
+        from innoref.duplicates import Facts
+
+        factcache.save(loc.literature, factcache.sha256(data), len(refs), factcache.row_bytes([Facts.of(r) for r in refs]),
+                       {t for r in refs for t in r.themes})
+    return loc.literature
+
+
+def find_item(doc: "Document", key: str) -> int:
+    """The index of the item whose key is ``key`` (a text search, then a parse to be sure)."""
+    from innoref import yamlio
+
+    for i, item in enumerate(doc.items):
+        if key not in item:
+            continue
+        try:
+            data = yamlio.construct(yamlio.compose(item))
+        except yamlio.YAMLError:
+            continue
+        if isinstance(data, list) and data and isinstance(data[0], dict) and data[0].get("key") == key:
+            return i
+    raise NotFoundError(f"no reference with key '{key}'")
+
+
+def _reads_back(item_text: str) -> "Reference | None":
+    from innoref import yamlio
+    from innoref.models import Reference
+
+    try:
+        data = yamlio.construct(yamlio.compose(item_text))
+        return Reference.model_validate(data[0])
+    except Exception:  # noqa: BLE001 - any failure means "does not read back"
+        return None
+
+
+def _verify_whole(text: str, expected: list["Reference"]) -> None:
+    """For files of unusual layout: the whole new text must read back as intended."""
+    parsed = store.parse_items(text, str(store.LITERATURE))
+    from innoref.models import Reference
+
+    try:
+        got = [Reference.model_validate(r.data) for r in parsed.records]
+    except Exception:  # noqa: BLE001
+        got = None
+    if parsed.problems or got != expected:
+        raise InnorefError(
+            "literature.yaml is laid out in a way innoref cannot change safely; "
+            "nothing was written (write it as a plain list of '- key: ...' records)"
+        )
+
+
+# --------------------------------------------------------------------------- add
+
+
+@dataclass
+class Added:
+    reference: "Reference"
+    path: Path
+    warnings: list[str] = field(default_factory=list)
+
+
+def prepare(values: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Field values from typed values (empty ones left out), and what could not be read."""
+    data: dict[str, Any] = {}
+    errors = []
+    for name, value in values.items():
+        if value is None or value == [] or value == "":
+            continue
+        try:
+            parsed = parse_value(name, value)
+        except InvalidInput as exc:
+            errors.append(exc.message)
+            continue
+        if parsed is not None and parsed != []:
+            data[name] = parsed
+    return data, errors
+
+
+def _check_duplicates(ref: "Reference", index: "DuplicateIndex | list", allow: bool,
+                      ignore: str | None = None) -> list[str]:
+    """Refuse an exact duplicate (unless ``allow``); warnings for near-identical titles.
+    ``index`` is a DuplicateIndex, or the list of Facts of every record (one pass)."""
+    from innoref.duplicates import scan
+
+    if isinstance(index, list):
+        dup, nears = scan(index, ref, ignore=ignore)
+    else:
+        dup, nears = index.exact(ref, ignore=ignore), index.near(ref, ignore=ignore)
+    if dup is not None and not allow:
+        raise InvalidInput(
+            f"a duplicate of '{dup.key}' ({dup.reason}); nothing was written. "
+            "Use --allow-duplicate to keep both"
+        )
+    warnings = []
+    if dup is not None:
+        warnings.append(f"kept although it duplicates '{dup.key}' ({dup.reason})")
+    for near in nears:
+        if dup is not None and near.key == dup.key:
+            continue
+        warnings.append(f"the title is near-identical to '{near.key}': {near.title}")
+    return warnings
+
+
+def add(location: "Location", values: dict[str, Any], *, allow_duplicate: bool = False) -> Added:
+    """Add one record. ``values`` are typed values (texts, lists of texts).
+
+    Under the lock this reads the file's bytes and what the key and duplicate
+    rules need: the cached facts of exactly these bytes (``factcache.py``), or,
+    when the file changed since they were kept, a full validated load. The new
+    record is appended to the bytes as they are; nothing else is re-encoded.
+    """
+    from innoref import factcache, writer
+    from innoref.duplicates import DuplicateIndex, Facts
+    from innoref.keys import make_key
+
+    data, errors = prepare(values)
+    given_key = data.pop("key", None)
+    # The record's own rules first, without the lock (a placeholder key when none was given),
+    # and its themes, so that one message names every broken rule.
+    themes = load_themes(location)
+    errors += theme_errors(data.get("themes", []), themes)
+    draft = build_reference({"key": given_key or "new", **data}, errors)
+    with store.locked(location.folder):
+        source = location.read_path(store.LITERATURE)
+        raw = _read_bytes(source) if source is not None else b""
+        sha = factcache.sha256(raw)
+        themes = load_themes(location)
+        kept = factcache.load(source, sha) if source is not None else factcache.Kept([], set(), b"")
+        if kept is None or not kept.themes <= {t.id for t in themes}:
+            lib = store.load(location)  # validates everything; DataError names every problem
+            facts = [Facts.of(r) for r in lib.references]
+            kept = factcache.Kept(facts, {t for r in lib.references for t in r.themes}, factcache.row_bytes(facts))
+        facts = kept.facts
+        taken = {f.key for f in facts}
+        if given_key is not None:
+            if given_key in taken:
+                raise InvalidInput(f"key: '{given_key}' is taken; choose another key or leave --key out")
+            ref = draft
+        else:
+            key = make_key(taken, title=draft.title, authors=draft.authors, editors=draft.editors, year=draft.year)
+            ref = draft.model_copy(update={"key": key})
+        check_themes(ref, themes)
+        warnings = _check_duplicates(ref, facts, allow_duplicate)
+        new = writer.append_bytes(raw, ref)
+        if _reads_back(new[len(raw):].decode("utf-8").lstrip("\r\n")) != ref:  # pragma: no cover
+            raise InnorefError(f"{ref.key}: innoref could not write this record so that it reads back; "
+                               "nothing was written")
+        path = write_state(State(location, "", None), new)  # type: ignore[arg-type]
+        factcache.save(path, factcache.sha256(new), len(facts) + 1, kept.rows + factcache.row_bytes([Facts.of(ref)]),
+                       kept.themes | set(ref.themes))
+    return Added(ref, path, warnings)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InnorefError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def load_themes(location: "Location") -> list:
+    """The library's themes, validated (DataError on any problem)."""
+    from innoref.errors import DataError
+    from innoref.models import Theme
+
+    path = location.read_path(store.THEMES)
+    if path is None:
+        return []
+    parsed = store.parse_items(store.read_text(path), str(path))
+    themes, problems = store.validate_records(str(path), parsed.records, Theme, tuple(Theme.model_fields))
+    problems = parsed.problems + problems + store._unique(str(path), parsed.records, themes, "id", "theme id")
+    if problems:
+        raise DataError(problems)
+    return themes
+
+
+def append_record(state: State, *refs: "Reference", verify: bool = True) -> str:
+    """The file's text with ``refs`` appended in its style (other bytes unchanged).
+
+    ``verify`` parses each new record's text back and compares it with the record
+    (the writer's property tests say it always reads back; a bulk import skips
+    the check for speed)."""
+    from innoref import writer
+
+    doc = state.doc
+    for ref in refs:
+        text = writer.record_text(ref, doc.style)
+        if verify and _reads_back(text) != ref:  # pragma: no cover - the property tests say this cannot happen
+            raise InnorefError(f"{ref.key}: innoref could not write this record so that it reads back; nothing was written")
+        doc.append(text)
+    out = doc.text()
+    if doc.scanned:
+        _verify_whole(out, list(state.library.references) + list(refs))
+    return out
+
+
+# --------------------------------------------------------------------------- edit
+
+
+@dataclass
+class Edited:
+    before: "Reference"
+    after: "Reference"
+    path: Path
+    changed: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+
+def parse_assignments(assignments: Iterable[str]) -> dict[str, str]:
+    """``field=value`` texts to a dict; ``extra.NAME=value`` sets an extra field."""
+    out: dict[str, str] = {}
+    for item in assignments:
+        if "=" not in item:
+            raise InvalidInput(f"--set '{item}': write it as field=value, e.g. --set year=2013")
+        name, value = item.split("=", 1)
+        out[name.strip()] = value
+    return out
+
+
+def _check_field_name(name: str) -> None:
+    if name.startswith("extra.") and len(name) > len("extra."):
+        return
+    if name not in field_names():
+        guess = difflib.get_close_matches(name, field_names(), n=1)
+        raise InvalidInput(f"{name}: unknown field" + (f" (did you mean '{guess[0]}'?)" if guess else
+                                                      f"; fields are {', '.join(field_names())}"))
+
+
+def apply_changes(ref: "Reference", sets: dict[str, str], unsets: Iterable[str]) -> "Reference":
+    """``ref`` with fields set and unset, validated."""
+    data = ref.to_data()
+    data["extra"] = dict(data.get("extra", {}))
+    errors = []
+    bad = set()
+    for name in list(sets) + list(unsets):
+        try:
+            _check_field_name(name)
+        except InvalidInput as exc:
+            if name not in bad:
+                errors.append(exc.message)
+            bad.add(name)
+    sets = {k: v for k, v in sets.items() if k not in bad}
+    unsets = [k for k in unsets if k not in bad]
+    for name in unsets:
+        if name in ("key", "title"):
+            errors.append(f"{name}: a record must have a {name}; it cannot be unset")
+        elif name.startswith("extra."):
+            data["extra"].pop(name[len("extra."):], None)
+        else:
+            data.pop(name, None)
+    for name, value in sets.items():
+        if name.startswith("extra."):
+            data["extra"][name[len("extra."):]] = value
+            continue
+        try:
+            parsed = parse_value(name, value)
+        except InvalidInput as exc:
+            errors.append(exc.message)
+            continue
+        if parsed is None or parsed == [] or parsed == "":
+            if name in ("key", "title"):
+                errors.append(f"{name}: must not be empty")
+            data.pop(name, None)
+        else:
+            data[name] = parsed
+    if not data["extra"]:
+        data.pop("extra")
+    return build_reference(data, errors)
+
+
+def _changed_fields(before: "Reference", after: "Reference") -> list[str]:
+    a, b = before.to_data(), after.to_data()
+    return [name for name in field_names() if a.get(name) != b.get(name)]
+
+
+_IDENTITY = ("type", "title", "authors", "editors", "year", "doi", "isbn")
+
+
+def _check_edited(state: State, before: "Reference", after: "Reference", allow_duplicate: bool) -> list[str]:
+    """Library rules for a changed record. The duplicate rules apply only when what
+    identifies the work changed (a record kept with --allow-duplicate stays editable)."""
+    from innoref.duplicates import Facts, scan
+
+    if after.key != before.key and after.key in state.keys:
+        raise InvalidInput(f"key: '{after.key}' is taken by another record")
+    check_themes(after, state.library)
+    changed = set(_changed_fields(before, after))
+    if not changed & set(_IDENTITY):
+        return []
+    others = [Facts.of(r) for r in state.library.references if r.key != before.key]
+    dup, nears = scan(others, after)
+    if dup is not None and not allow_duplicate:
+        raise InvalidInput(f"a duplicate of '{dup.key}' ({dup.reason}); nothing was written. "
+                           "Use --allow-duplicate to keep the change")
+    warnings = [f"kept although it duplicates '{dup.key}' ({dup.reason})"] if dup is not None else []
+    if "title" in changed:
+        warnings += [f"the title is near-identical to '{n.key}': {n.title}" for n in nears
+                     if dup is None or n.key != dup.key]
+    return warnings
+
+
+def edit(location: "Location", key: str, sets: dict[str, str], unsets: Iterable[str] = (), *,
+         allow_duplicate: bool = False) -> Edited:
+    """Set and unset fields of one record; only those fields' lines change in the file."""
+    from innoref import writer
+
+    unsets = list(unsets)
+    if not sets and not unsets:
+        raise InvalidInput("nothing to change: give --set field=value or --unset field")
+    with store.locked(location.folder):
+        state = read_state(location)
+        before = state.library.get(key)
+        after = apply_changes(before, sets, unsets)
+        warnings = _check_edited(state, before, after, allow_duplicate)
+        changed = _changed_fields(before, after)
+        if not changed:
+            return Edited(before, after, location.literature, [], warnings)
+        doc = state.doc
+        index = find_item(doc, key)
+        item = writer.change_fields(doc.items[index], after, changed, doc.style)
+        if item is None or _reads_back(item) != after:
+            doc.replace(index, writer.record_text(after, doc.style))
+        else:
+            doc.items[index] = item
+        out = doc.text()
+        new_refs = [after if r.key == key else r for r in state.library.references]
+        if doc.scanned:
+            _verify_whole(out, new_refs)
+        path = write_state(state, out, new_refs)
+    return Edited(before, after, path, changed, warnings)
+
+
+def record_source(location: "Location", key: str) -> str:
+    """The record's text as it stands in the file, comments and all (for $EDITOR)."""
+    from innoref.writer import Document
+
+    lib = store.load(location)
+    lib.get(key)  # NotFoundError with suggestions
+    source = location.read_path(store.LITERATURE)
+    doc = Document.from_text(store.read_text(source) if source else "")
+    return doc.own(find_item(doc, key))[0]
+
+
+class EditedTextError(InvalidInput):
+    """The text from $EDITOR does not make a valid record; the CLI offers to edit again."""
+
+
+def parse_record_text(text: str) -> "Reference":
+    """One record from text typed in an editor, or EditedTextError saying what and where."""
+    from pydantic import ValidationError
+
+    from innoref import yamlio
+    from innoref.models import Reference
+
+    try:
+        data = yamlio.load(text)
+    except yamlio.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise EditedTextError(f"{where}YAML: {getattr(exc, 'problem', None) or exc}") from None
+    if not (isinstance(data, list) and len(data) == 1 and isinstance(data[0], dict)):
+        raise EditedTextError("the text must hold exactly one record, starting with '- key: ...'")
+    try:
+        return Reference.model_validate(data[0])
+    except ValidationError as exc:
+        raise EditedTextError("\n".join(validation_lines(exc))) from None
+
+
+def replace_record(location: "Location", key: str, original: str, text: str, *,
+                   allow_duplicate: bool = False) -> Edited:
+    """Put the edited ``text`` of record ``key`` in its place, as the person wrote it.
+
+    ``original`` is the text the editor started from; if the record changed in the
+    file meanwhile, nothing is written.
+    """
+    after = parse_record_text(text)
+    if not text.endswith("\n"):
+        text += "\n"
+    with store.locked(location.folder):
+        state = read_state(location)
+        before = state.library.get(key)
+        doc = state.doc
+        index = find_item(doc, key)
+        if doc.own(index)[0] != original:
+            raise InnorefError(f"'{key}' was changed in the file while you were editing; nothing was written")
+        try:
+            warnings = _check_edited(state, before, after, allow_duplicate)
+        except InvalidInput as exc:
+            raise EditedTextError(exc.message) from None
+        changed = _changed_fields(before, after)
+        if text == original:
+            return Edited(before, after, location.literature, [], warnings)
+        if doc.style.newline == "\r\n":
+            text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+        doc.replace(index, text)
+        if _reads_back(doc.own(index)[0]) != after:
+            raise EditedTextError("the edited text must be one top-level record starting with '- ' at column 1")
+        out = doc.text()
+        new_refs = [after if r.key == key else r for r in state.library.references]
+        if doc.scanned:
+            _verify_whole(out, new_refs)
+        path = write_state(state, out, new_refs)
+    return Edited(before, after, path, changed, warnings)
+
+
+# --------------------------------------------------------------------------- remove
+
+
+@dataclass
+class Removed:
+    references: list["Reference"]
+    path: Path
+
+
+def remove(location: "Location", keys: list[str]) -> Removed:
+    """Remove records by key; an unknown key removes nothing."""
+    if not keys:
+        raise InvalidInput("name at least one key to remove")
+    with store.locked(location.folder):
+        state = read_state(location)
+        refs = [state.library.get(k) for k in dict.fromkeys(keys)]
+        doc = state.doc
+        indexes = sorted({find_item(doc, ref.key) for ref in refs}, reverse=True)
+        for i in indexes:
+            doc.remove(i)
+        out = doc.text()
+        gone = {r.key for r in refs}
+        kept = [r for r in state.library.references if r.key not in gone]
+        if doc.scanned:
+            _verify_whole(out, kept)
+        path = write_state(state, out, kept)
+    return Removed(refs, path)
+
+
+# --------------------------------------------------------------------------- import
+
+
+@dataclass
+class Candidate:
+    """One entry read from an import file, before validation."""
+
+    source_key: str | None  # the file's own key (None when the format has none)
+    data: dict[str, Any]  # field values (Reference fields; unknown ones in "extra")
+    where: str  # how to name it in the summary: its key, or "line 212"
+    warnings: list[str] = field(default_factory=list)
+    rank: int | None = None  # how full the entry is (of duplicates in one file, the fullest stays)
+    line: int | None = None  # where it starts in the file (the summary lists in file order)
+
+
+@dataclass
+class Skipped:
+    what: str  # the entry's key, or "line N"
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.what}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    imported: list["Reference"] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    renamed: list[tuple[str, str, str]] = field(default_factory=list)  # (from, to, why)
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    path: Path | None = None
+
+
+def _fullness(ref: "Reference") -> int:
+    return len(ref.to_data())
+
+
+def import_candidates(
+    location: "Location",
+    candidates: list[Candidate],
+    skipped: Iterable[Skipped] = (),
+    *,
+    theme: str | None = None,
+    dry_run: bool = False,
+    allow_duplicate: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Validate and add many records in one write; a failure writes nothing."""
+    from innoref.duplicates import DuplicateIndex
+    from innoref.keys import make_key, unique_key
+    from innoref.models import _KEY
+
+    report = ImportReport(skipped=list(skipped), dry_run=dry_run)
+    tick = progress or (lambda n: None)
+    with store.locked(location.folder):
+        state = read_state(location)
+        lib = state.library
+        if theme is not None:
+            lib.theme(theme)  # NotFoundError naming the known themes
+        # 1. Each entry on its own: valid record?
+        valid: list[tuple[Candidate, "Reference"]] = []
+        for cand in candidates:
+            data = dict(cand.data)
+            notes = list(cand.warnings)
+            known = {t.id for t in lib.themes}
+            unknown = [t for t in data.get("themes", []) if t not in known]
+            if unknown:
+                # Themes named in the file but not defined here: kept, not lost, not linked.
+                data["themes"] = [t for t in data["themes"] if t in known]
+                data["extra"] = {**data.get("extra", {}), "themes": ", ".join(unknown)}
+                notes.append(f"themes {', '.join(unknown)} are not defined in themes.yaml; kept in extra.themes")
+            if theme is not None and theme not in data.get("themes", []):
+                data["themes"] = list(data.get("themes", [])) + [theme]
+            try:
+                ref = build_reference({"key": "placeholder", **data})
+                check_themes(ref, lib)
+            except InvalidInput as exc:
+                report.skipped.append(Skipped(cand.where, exc.message.removeprefix("invalid record: ")
+                                              .replace("\n  ", "; ").replace("\n", "; "), cand.line))
+                tick(1)
+                continue
+            report.warnings += [f"{cand.where}: {w}" for w in notes]
+            valid.append((cand, ref))
+        # 2. Duplicates within the file: the fullest record of each group stays.
+        index = DuplicateIndex.of(lib.references)
+        batch = DuplicateIndex()
+        kept: list[tuple[Candidate, "Reference"]] = []
+        order = sorted(range(len(valid)), key=lambda i: -(valid[i][0].rank or _fullness(valid[i][1])))
+        chosen: dict[int, str] = {}
+        for i in order:
+            cand, ref = valid[i]
+            named = ref.model_copy(update={"key": f"#{i}"})
+            if not allow_duplicate:
+                dup = index.exact(named)
+                if dup is not None:
+                    report.skipped.append(Skipped(cand.where, f"duplicate of {dup.key} (already in the library; "
+                                                          f"{dup.reason})", cand.line))
+                    tick(1)
+                    continue
+                dup = batch.exact(named)
+                if dup is not None:
+                    other = valid[int(dup.key[1:])][0]
+                    report.skipped.append(Skipped(cand.where, f"duplicate of {other.where} ({dup.reason})", cand.line))
+                    tick(1)
+                    continue
+            batch.add(named)
+            chosen[i] = ""
+        # 3. Keys, in file order: the file's own key when free and valid.
+        taken = set(state.keys)
+        for i, (cand, ref) in enumerate(valid):
+            if i not in chosen:
+                continue
+            key = cand.source_key
+            if key is not None and not _KEY.match(key):
+                new = make_key(taken, title=ref.title, authors=ref.authors, editors=ref.editors, year=ref.year)
+                report.renamed.append((key, new, "not a valid innoref key"))
+                key = new
+            elif key is None:
+                key = make_key(taken, title=ref.title, authors=ref.authors, editors=ref.editors, year=ref.year)
+            elif key in taken:
+                new = unique_key(key, taken)
+                report.renamed.append((key, new, "key already taken"))
+                key = new
+            taken.add(key)
+            final = ref.model_copy(update={"key": key})
+            kept.append((cand, final))
+        report.skipped.sort(key=lambda s: (s.line is None, s.line or 0))
+        # 4. Near-identical titles warn (same year: a bulk import compares within a year).
+        for cand, ref in kept:
+            for near in index.near(ref, same_year=True, limit=1):
+                report.warnings.append(f"{ref.key}: the title is near-identical to '{near.key}': {near.title}")
+            index.add(ref)
+            tick(1)
+        report.imported = [ref for _, ref in kept]
+        if not dry_run and kept:
+            out = append_record(state, *report.imported, verify=False)
+            report.path = write_state(state, out, list(lib.references) + report.imported)
+    return report

@@ -1,0 +1,582 @@
+"""BibTeX and biblatex files (.bib) into innoref records, with bibtexparser 2.
+
+What it does, in order:
+
+1. bibtexparser splits the file into blocks. A block it cannot parse (unbalanced
+   braces, a missing comma) is reported by line and key; the rest of the file is
+   still read. ``@comment`` and ``@preamble`` blocks are skipped (a preamble's
+   ``\\newcommand`` definitions, such as xampl.bib's ``\\noopsort``, are used when
+   decoding).
+2. ``@string`` macros are expanded, ``#`` concatenations joined, and the month
+   macros (``jan`` ... ``dec``) known as BibTeX knows them.
+3. ``crossref`` (and biblatex ``xdata``) are resolved: the child inherits the
+   fields it lacks; a parent's title becomes a chapter's booktitle.
+4. Values are LaTeX-decoded with bibtexparser's LatexDecodingMiddleware (built on
+   pylatexenc): ``{\\aa}`` -> å, ``{\\"o}`` -> ö, ``--`` -> –, protective braces
+   removed. Verbatim fields (url, doi, eprint, file) are kept as written.
+   Values without any LaTeX (no backslash, brace, ``$``, ``~``, dash pair or
+   TeX quote) skip the decoder, which returns them unchanged anyway.
+5. Types and fields are mapped to innoref's (``@techreport`` ``type`` and
+   ``number`` become series and number, ``institution`` the publisher, ...);
+   every other field is kept in ``extra`` under its own name, and the original
+   entry type in ``extra.entrytype`` when innoref's type differs. The file's keys
+   are kept (editing.py suffixes a key that is taken).
+
+``@set`` entries (biblatex) group other entries; they are reported as skipped,
+their members are imported on their own. No I/O, no printing.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+from innoref.editing import Candidate, Skipped
+from innoref.errors import InnorefError
+from innoref.importers import Batch, Progress, date_parts, isbn_in, language_code, put_extra
+
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december"]
+MONTH_MACROS = {m[:3]: m.capitalize() for m in MONTHS}
+
+TYPES = {
+    "article": "article", "periodical": "misc", "suppperiodical": "article",
+    "book": "book", "mvbook": "book", "booklet": "book", "collection": "book", "mvcollection": "book",
+    "proceedings": "book", "mvproceedings": "book", "reference": "book", "mvreference": "book",
+    "inbook": "chapter", "bookinbook": "chapter", "incollection": "chapter", "inproceedings": "chapter",
+    "conference": "chapter", "inreference": "chapter", "suppbook": "chapter", "suppcollection": "chapter",
+    "techreport": "report", "report": "report", "manual": "report",
+    "phdthesis": "thesis", "mastersthesis": "thesis", "thesis": "thesis",
+    "online": "webpage", "electronic": "webpage", "www": "webpage",
+}
+THESIS_TYPES = {"phdthesis": "Doctoral dissertation", "mastersthesis": "Master's thesis",
+                "mathesis": "Master's thesis", "candthesis": "Candidate thesis"}
+VERBATIM = frozenset({"url", "doi", "eprint", "file", "pdf", "verba", "verbb", "verbc", "urlraw"})
+# Fields a crossref child never inherits (they identify the parent itself).
+NOT_INHERITED = frozenset({"crossref", "xdata", "ids", "entryset", "key", "label", "shorthand", "sortkey",
+                           "xref"})
+# Macros whose arguments are not text.
+_DISCARD = ("label", "ref", "eqref", "autoref", "cref", "Cref", "pageref", "hspace", "vspace", "hphantom",
+            "vphantom", "phantom", "hypersetup", "newcommand", "renewcommand", "providecommand",
+            "newenvironment", "renewenvironment", "DeclareMathOperator", "index", "nocite")
+_TEXT_MACROS = {"TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2e", "BibTeX": "BibTeX", "XeTeX": "XeTeX",
+                "addcomma": ",", "addcolon": ":", "addperiod": ".", "addsemicolon": ";", "addspace": " ",
+                "textquotedbl": '"', "slash": "/", "textslash": "/"}
+_NEEDS_DECODING = re.compile(r"[\\{}$~%]|--|``|''|!`|\?`")
+_UNESCAPED_PERCENT = re.compile(r"(?<!\\)%")
+
+
+# --------------------------------------------------------------------------- LaTeX decoding
+
+
+def preamble_macros(preambles: list[str]) -> dict[str, tuple[int, str]]:
+    r"""``\newcommand{\name}[n]{body}`` definitions found in @preamble blocks."""
+    out: dict[str, tuple[int, str]] = {}
+    text = " ".join(preambles)
+    pattern = re.compile(r"\\(?:re)?(?:new|provide)command\*?\s*\{?\\([A-Za-z]+)\}?\s*(?:\[(\d)\])?\s*\{")
+    for m in pattern.finditer(text):
+        depth, i = 1, m.end()
+        while i < len(text) and depth:
+            depth += {"{": 1, "}": -1}.get(text[i], 0)
+            i += 1
+        if depth == 0:
+            out[m.group(1)] = (int(m.group(2) or 0), text[m.end(): i - 1])
+    return out
+
+
+class Decoder:
+    """bibtexparser's LatexDecodingMiddleware with a fuller pylatexenc context."""
+
+    def __init__(self, macros: dict[str, tuple[int, str]] | None = None):
+        from bibtexparser.middlewares import LatexDecodingMiddleware
+        from pylatexenc import latexwalker
+        from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+        from pylatexenc.macrospec import MacroSpec
+
+        macros = macros or {}
+        walker_db = latexwalker.get_default_latex_context_db()
+        text_db = get_default_latex_context_db()
+        walker_specs = [MacroSpec("href", "{{")] + [MacroSpec(name, "{" * n) for name, (n, _) in macros.items()]
+        text_specs = [MacroTextSpec("url", simplify_repl="%s"), MacroTextSpec("href", simplify_repl="%(2)s")]
+        # A citation inside a note keeps the key it cites.
+        text_specs += [MacroTextSpec(name, simplify_repl=_cited) for name in ("cite", "citep", "citet", "parencite",
+                                                                              "textcite", "autocite")]
+        text_specs += [MacroTextSpec(name, simplify_repl=repl) for name, repl in _TEXT_MACROS.items()]
+        text_specs += [MacroTextSpec(name, discard=True) for name in _DISCARD]
+        for name, (n, body) in macros.items():
+            text_specs.append(MacroTextSpec(name, simplify_repl=self._expander(body)))
+        known_text = {s.macroname for s in text_specs}
+        # Macros the walker knows to take arguments but latex2text would drop whole
+        # (\mbox, \texttt, \textup, ...): keep their arguments' text.
+        for spec in walker_db.iter_macro_specs():
+            if spec.macroname not in known_text and text_db.get_macro_spec(spec.macroname) is None:
+                text_specs.append(MacroTextSpec(spec.macroname, discard=False))
+        walker_db.add_context_category("innoref-bibtex", prepend=True, macros=walker_specs)
+        text_db.add_context_category("innoref-bibtex", prepend=True, macros=text_specs)
+
+        class _Text(LatexNodes2Text):
+            def latex_to_text(self, latex: str, **flags: Any) -> str:
+                return super().latex_to_text(latex, latex_context=walker_db, **flags)
+
+        self.middleware = LatexDecodingMiddleware(
+            decoder=_Text(latex_context=text_db, math_mode="verbatim", keep_braced_groups=False)
+        )
+        self._cache: dict[str, str] = {}
+
+    @staticmethod
+    def _expander(body: str):
+        def repl(node, l2tobj):
+            args = node.nodeargd.argnlist if node.nodeargd else []
+            text = body
+            for i, arg in enumerate(args, start=1):
+                inner = arg.latex_verbatim() if arg is not None else ""
+                if inner.startswith("{") and inner.endswith("}"):
+                    inner = inner[1:-1]
+                text = text.replace(f"#{i}", inner)
+            return l2tobj.latex_to_text(text) if text else ""
+
+        return repl
+
+    def text(self, value: str) -> str:
+        """One LaTeX value as text; whitespace runs become one space, as in BibTeX."""
+        value = " ".join(value.split())
+        if not _NEEDS_DECODING.search(value):
+            return value
+        cached = self._cache.get(value)
+        if cached is None:
+            # A bare % would start a TeX comment; in a .bib value it means a percent sign.
+            latex = _UNESCAPED_PERCENT.sub(r"\\%", value)
+            with _quiet("pylatexenc"):
+                decoded, error = self.middleware._transform_python_value_string(latex)
+            cached = " ".join(decoded.split()) if not error else _strip_braces(value)
+            self._cache[value] = cached
+        return cached
+
+    def entry(self, entry) -> Any:
+        """The middleware applied to one bibtexparser Entry (in place)."""
+        return self.middleware.transform_entry(entry, None)
+
+
+def _cited(node, l2tobj) -> str:
+    args = [a for a in (node.nodeargd.argnlist if node.nodeargd else []) if a is not None]
+    return f"[{l2tobj.nodelist_to_text([args[-1]])}]" if args else ""
+
+
+def _strip_braces(value: str) -> str:
+    return value.replace("{", "").replace("}", "")
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _split_concat(raw: str) -> list[str]:
+    """The parts of ``a # "b" # {c}`` (top-level # outside braces and quotes)."""
+    parts, depth, quoted, cur = [], 0, False, []
+    for ch in raw:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == '"' and depth == 0:
+            quoted = not quoted
+        if ch == "#" and depth == 0 and not quoted:
+            parts.append("".join(cur).strip())
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur).strip())
+    return parts
+
+
+def expand(raw: str, strings: dict[str, str], undefined: list[str]) -> str:
+    """A field's raw value with its enclosing removed, macros expanded, # joined."""
+    out = []
+    for part in _split_concat(raw):
+        if not part:
+            continue
+        if (part[0] == "{" and part[-1] == "}") or (part[0] == '"' and part[-1] == '"' and len(part) > 1):
+            out.append(part[1:-1])
+        elif part.isdigit():
+            out.append(part)
+        elif part.lower() in strings:
+            out.append(strings[part.lower()])
+        else:
+            undefined.append(part)
+            out.append(part)
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@contextmanager
+def _quiet(name: str = "bibtexparser"):
+    """bibtexparser logs every broken block, pylatexenc every odd macro; we report what matters."""
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+_BLOCK_KEY = re.compile(r"@\s*[A-Za-z]+\s*[{(]\s*([^,\s{}()]+)\s*,")
+
+
+def _failure(block) -> Skipped:
+    error = block.error
+    reason = getattr(error, "abort_reason", None) or str(error) or type(error).__name__
+    if "Was still looking for" in reason or "reached end of file" in reason:
+        reason = "unbalanced braces or quotes (the entry does not close before " + (
+            "the end of the file)" if "end of file" in reason else "the next @ entry)")
+    else:
+        reason = reason.strip().rstrip(".")
+    line = (block.start_line or 0) + 1
+    m = _BLOCK_KEY.match(block.raw or "")
+    what = f"line {line}" + (f" ({m.group(1)})" if m else "")
+    return Skipped(what, reason, line)
+
+
+def read(text: str, progress: Progress | None = None) -> Batch:
+    import bibtexparser
+    from bibtexparser import model
+
+    try:
+        with _quiet():
+            library = bibtexparser.parse_string(text, parse_stack=[])
+    except Exception as exc:  # noqa: BLE001 - the parser's own bugs must not become a traceback
+        raise InnorefError(f"bibtexparser could not read the file: {exc}") from None
+    batch = Batch()
+    strings: dict[str, str] = dict(MONTH_MACROS)
+    preambles: list[str] = []
+    raw_entries: list[tuple[Any, list[str]]] = []  # (Entry, warnings)
+    for block in library.blocks:
+        if isinstance(block, model.String) or (
+            isinstance(block, model.DuplicateBlockKeyBlock) and isinstance(block.ignore_error_block, model.String)
+        ):
+            string = block if isinstance(block, model.String) else block.ignore_error_block
+            undefined: list[str] = []
+            strings[string.key.lower()] = expand(string.value, strings, undefined)
+        elif isinstance(block, model.Preamble):
+            preambles.append(expand(block.value, strings, []))
+        elif isinstance(block, model.Entry):
+            raw_entries.append((block, []))
+        elif isinstance(block, model.DuplicateBlockKeyBlock) and isinstance(block.ignore_error_block, model.Entry):
+            raw_entries.append((block.ignore_error_block, [f"the key '{block.key}' appears twice in the file"]))
+        elif isinstance(block, model.DuplicateFieldKeyBlock):
+            entry = block.ignore_error_block
+            seen: dict[str, Any] = {}
+            notes = []
+            for f in entry.fields:
+                if f.key.lower() in seen:
+                    notes.append(f"field '{f.key}' given twice; the first kept, as BibTeX does (dropped: {f.value})")
+                else:
+                    seen[f.key.lower()] = f
+            entry.fields = list(seen.values())
+            raw_entries.append((entry, notes))
+        elif isinstance(block, model.ParsingFailedBlock):
+            batch.skipped.append(_failure(block))
+    decoder = Decoder(preamble_macros(preambles))
+
+    # Expand every entry's values first: crossref parents may come after children.
+    expanded: list[tuple[Any, dict[str, str], list[str]]] = []
+    by_key: dict[str, dict[str, str]] = {}
+    for entry, notes in raw_entries:
+        fields: dict[str, str] = {}
+        undefined: list[str] = []
+        for f in entry.fields:
+            name = f.key.lower()
+            if name not in fields:
+                fields[name] = expand(str(f.value), strings, undefined)
+        for name in dict.fromkeys(undefined):
+            notes.append(f"@string '{name}' is not defined; kept as text")
+        expanded.append((entry, fields, notes))
+        by_key.setdefault(entry.key.lower(), fields)
+
+    tick = progress("reading entries", len(expanded)) if progress else (lambda n: None)
+    for entry, fields, notes in expanded:
+        where = entry.key
+        line = (entry.start_line or 0) + 1
+        kind = entry.entry_type.lower()
+        if kind == "set":
+            members = fields.get("entryset", "")
+            batch.skipped.append(Skipped(where, f"a biblatex @set of {members or 'no entries'}; "
+                                                "its members are imported on their own", line))
+            tick(1)
+            continue
+        fields = _resolve(entry.key, fields, by_key, notes)
+        try:
+            data = convert(kind, fields, decoder, notes)
+        except Exception as exc:  # noqa: BLE001 - one odd entry must not stop the import
+            batch.skipped.append(Skipped(where, f"cannot read the entry ({type(exc).__name__}: {exc})", line))
+            tick(1)
+            continue
+        # Its own fields, not inherited ones, say how full an entry is (which of two duplicates stays).
+        batch.candidates.append(Candidate(entry.key, data, where, notes, rank=len(entry.fields), line=line))
+        tick(1)
+    return batch
+
+
+def _resolve(key: str, fields: dict[str, str], by_key: dict[str, dict[str, str]], notes: list[str],
+             depth: int = 0) -> dict[str, str]:
+    """The entry's fields with those of its crossref/xdata parents filled in."""
+    parents = []
+    if "crossref" in fields:
+        parents.append(("crossref", fields["crossref"].strip()))
+    for x in fields.get("xdata", "").split(","):
+        if x.strip():
+            parents.append(("xdata", x.strip()))
+    if not parents or depth > 5:
+        return fields
+    out = dict(fields)
+    for how, parent_key in parents:
+        parent = by_key.get(parent_key.lower())
+        if parent is None:
+            notes.append(f"{how} '{parent_key}' is not in the file; nothing inherited")
+            continue
+        parent = _resolve(parent_key, parent, by_key, notes, depth + 1)
+        for name, value in parent.items():
+            if name in NOT_INHERITED:
+                continue
+            # biblatex: a parent's title is the child's booktitle (or maintitle).
+            if how == "crossref" and name in ("title", "subtitle", "titleaddon") and "title" in out:
+                target = {"title": "booktitle", "subtitle": "booksubtitle", "titleaddon": "booktitleaddon"}[name]
+                out.setdefault(target, value)
+                continue
+            out.setdefault(name, value)
+    return out
+
+
+# --------------------------------------------------------------------------- mapping
+
+
+def people(value: str, decoder: Decoder, field: str, notes: list[str]) -> tuple[list[dict[str, str]], bool]:
+    """Persons from a BibTeX name list; True when it ended in "and others"."""
+    from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
+
+    out: list[dict[str, str]] = []
+    others = False
+    for name in split_multiple_persons_names(value):
+        name = re.sub(r"(?<!\\)~", " ", name).strip()
+        if not name:
+            continue
+        if name.lower() == "others":
+            others = True
+            continue
+        try:
+            parts = parse_single_name_into_parts(name, strict=False)
+        except Exception:  # noqa: BLE001 - an unreadable name is kept whole
+            notes.append(f"{field}: cannot split the name '{name}' into parts; kept whole as one name")
+            out.append({"name": decoder.text(name)})
+            continue
+        last = parts.last
+        if not parts.first and not parts.von and not parts.jr and len(last) == 1 and _braced_whole(last[0]):
+            out.append({"name": decoder.text(last[0][1:-1])})  # {Kommunal- og regionaldepartementet}
+            continue
+        person = {"family": decoder.text(" ".join(last))}
+        for key, words in (("given", parts.first), ("particle", parts.von), ("suffix", parts.jr)):
+            if words:
+                person[key] = decoder.text(" ".join(words))
+        if not person["family"]:
+            # "{} Jr" and the like: use what there is.
+            person["family"] = person.pop("given", "") or person.pop("particle", "")
+        out.append(person)
+    return out, others
+
+
+def _braced_whole(text: str) -> bool:
+    if not (text.startswith("{") and text.endswith("}")):
+        return False
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth == 0 and i < len(text) - 1:
+            return False
+    return True
+
+
+def _month(text: str) -> int | None:
+    t = text.strip().lower().rstrip(".")
+    if t.isdigit() and 1 <= int(t) <= 12:
+        return int(t)
+    for i, m in enumerate(MONTHS, start=1):
+        if t == m or (len(t) >= 3 and m.startswith(t)):
+            return i
+    return None
+
+
+def _joined(title: str, sub: str | None) -> str:
+    if not sub:
+        return title
+    return f"{title} {sub}" if title.rstrip()[-1:] in "?!:.;" else f"{title}: {sub}"
+
+
+def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str]) -> dict[str, Any]:
+    """innoref field values from an entry's expanded fields."""
+    data: dict[str, Any] = {}
+    rtype = TYPES.get(kind, "misc")
+    if kind == "inbook" and "booktitle" not in fields:
+        rtype = "book"  # classic BibTeX: the title is the book's, "chapter" says which part
+    data["type"] = rtype
+    if kind != rtype:
+        put_extra(data, "entrytype", kind)
+    used: set[str] = set()
+
+    def take(name: str) -> str | None:
+        if name not in fields:
+            return None
+        used.add(name)
+        value = fields[name]
+        return " ".join(value.split()) if name in VERBATIM else decoder.text(value)
+
+    title = take("title")
+    if title is not None:
+        data["title"] = _joined(title, take("subtitle"))
+    for name, model in (("author", "authors"), ("editor", "editors")):
+        if name in fields:
+            used.add(name)
+            persons, others = people(fields[name], decoder, name, notes)
+            if persons:
+                data[model] = persons
+            if others:
+                put_extra(data, f"{name}-others", "and others")
+                notes.append(f"{name}: 'and others' kept in extra.{name}-others")
+    if "booktitle" in fields:
+        data["booktitle"] = _joined(take("booktitle") or "", take("booksubtitle"))
+    journal = take("journaltitle") or take("journal")
+    if journal:
+        data["journal"] = _joined(journal, take("journalsubtitle"))
+    # Dates: biblatex date, else year (+ month).
+    date_text = take("date")
+    year_text = take("year")
+    if date_text:
+        year, date = date_parts(date_text)
+        if year:
+            data["year"] = year
+            if date and date != str(year):
+                data["date"] = date
+        if not date or date != date_text.strip():
+            put_extra(data, "date", date_text)
+    if year_text and "year" not in data:
+        m = re.search(r"\d{4}", year_text)
+        if m:
+            data["year"] = int(m.group(0))
+        if not year_text.strip().isdigit():
+            put_extra(data, "year", year_text)
+    elif year_text and str(data.get("year")) != year_text.strip():
+        put_extra(data, "year", year_text)
+    month = take("month")
+    if month:
+        number = _month(month)
+        if number and data.get("year") and "date" not in data:
+            data["date"] = f"{data['year']}-{number:02d}"
+        elif not number or "date" in data and data["date"][5:7] != f"{number:02d}":
+            put_extra(data, "month", month)
+    # Who published it.
+    publisher = take("publisher")
+    owner = {"report": "institution", "thesis": "school"}.get(rtype)
+    for name in ("institution", "school", "organization"):
+        value = take(name)
+        if value is None:
+            continue
+        if publisher is None and (name == owner or name == "institution" and rtype == "thesis"
+                                  or name == "organization" and kind in ("manual", "proceedings", "online")):
+            publisher = value
+        else:
+            put_extra(data, name, value)
+    if publisher is not None:
+        data["publisher"] = publisher
+    place = take("location") or take("address")
+    if place:
+        data["place"] = place
+        if "location" in fields and "address" in fields:
+            put_extra(data, "address", take("address"))
+    series = take("series")
+    kind_text = take("type")
+    if kind_text:
+        if rtype == "report" and not series:
+            series = kind_text  # "Fafo-rapport": the report series
+        elif rtype == "thesis":
+            data["genre"] = THESIS_TYPES.get(kind_text.lower(), kind_text)
+        elif rtype == "misc" and "genre" not in data:
+            data["genre"] = kind_text
+        else:
+            put_extra(data, "type", kind_text)
+    elif rtype == "thesis" and kind in THESIS_TYPES:
+        data["genre"] = THESIS_TYPES[kind]
+    if series:
+        data["series"] = series
+    number = take("number")
+    issue = take("issue")
+    if rtype == "article" and number and not issue:
+        issue, number = number, None
+    if number:
+        data["number"] = number
+    if issue:
+        data["issue"] = issue
+    for name in ("volume", "pages", "edition", "abstract", "note"):
+        value = take(name)
+        if value:
+            data[name] = value
+    howpublished = take("howpublished")
+    url = take("url")
+    if howpublished:
+        if re.match(r"^https?://\S+$", howpublished) and not url:
+            url = howpublished
+        elif "publisher" not in data and rtype in ("book", "misc"):
+            data["publisher"] = howpublished
+        else:
+            put_extra(data, "howpublished", howpublished)
+    if url:
+        data["url"] = url
+    accessed = take("urldate")
+    if accessed:
+        _, date = date_parts(accessed)
+        if date and len(date) == 10:
+            data["accessed"] = date
+        else:
+            put_extra(data, "urldate", accessed)
+    doi = take("doi")
+    if doi:
+        data["doi"] = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", doi.strip(), flags=re.I)
+    isbn_text = take("isbn")
+    if isbn_text:
+        isbn = isbn_in(isbn_text)
+        if isbn:
+            data["isbn"] = isbn
+        if isbn is None or isbn != isbn_text.strip():
+            put_extra(data, "isbn", isbn_text)
+            if isbn is None:
+                notes.append(f"isbn '{isbn_text}' has no valid ISBN; kept in extra.isbn")
+    language = take("language")
+    langid = fields.get("langid")
+    code = language_code(language) or language_code(langid and decoder.text(langid))
+    if code:
+        data["language"] = code
+    if language and language_code(language) is None:
+        put_extra(data, "language", language)
+    keywords = take("keywords")
+    if keywords:
+        data["keywords"] = [k.strip() for k in re.split(r"[,;]", keywords) if k.strip()]
+    for name in ("themes",):  # innoref's own export writes themes; they come back
+        value = take(name)
+        if value:
+            data["themes"] = [t.strip() for t in value.split(",") if t.strip()]
+    for name, value in fields.items():
+        if name not in used:
+            put_extra(data, name, " ".join(value.split()) if name in VERBATIM else decoder.text(value))
+    return data
+
+
+@lru_cache(maxsize=1)
+def _default_decoder() -> Decoder:
+    return Decoder()
+
+
+def decode(value: str) -> str:
+    """LaTeX to text with the default macros (for tests and other callers)."""
+    return _default_decoder().text(value)

@@ -1,0 +1,236 @@
+"""RIS files (.ris, as EndNote, Zotero and library catalogues write them) into records.
+
+RIS is line-based: ``TY  - RPRT`` opens an entry, ``ER  -`` closes it, each
+line between is a two-letter tag and a value. This reader keeps line numbers,
+so an entry that cannot be read is reported by its line; an entry left open
+at the next ``TY`` or at the end of the file is still read (with a warning), and
+a line outside any entry is reported. (rispy, tried first, drops entries without
+``ER`` and files with a BOM and CRLF line ends without a word, so it is not used
+here.) Types map to innoref's (``RPRT`` -> report, ``JOUR`` -> article, ...);
+tags innoref does not name are kept in ``extra`` under a readable name. No I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from innoref.editing import Candidate, Skipped
+from innoref.importers import Batch, Progress, date_parts, isbn_in, language_code, put_extra
+
+TYPES = {
+    "RPRT": "report", "BOOK": "book", "EBOOK": "book", "EDBOOK": "book", "CTLG": "book",
+    "JOUR": "article", "EJOUR": "article", "MGZN": "article", "NEWS": "article", "JFULL": "article",
+    "INPR": "article", "ABST": "article",
+    "CHAP": "chapter", "ECHAP": "chapter", "CONF": "chapter", "CPAPER": "chapter", "DICT": "chapter",
+    "ENCYC": "chapter",
+    "THES": "thesis",
+    "ELEC": "webpage", "WEB": "webpage", "BLOG": "webpage",
+}
+# Names for tags kept in extra (the tag itself for any other).
+TAG_NAMES = {
+    "AD": "author-address", "AN": "accession-number", "CN": "call-number", "DB": "database",
+    "DP": "database-provider", "LB": "label", "NV": "number-of-volumes", "OP": "original-publication",
+    "RI": "reviewed-item", "RN": "research-notes", "RP": "reprint-edition", "SE": "section",
+    "ST": "short-title", "TT": "translated-title", "TA": "translated-author", "C1": "custom1",
+    "C2": "custom2", "C3": "custom3", "C4": "custom4", "C5": "custom5", "C6": "custom6", "C7": "custom7",
+    "C8": "custom8", "L1": "file", "L2": "fulltext-url", "L4": "figure", "A3": "series-editors",
+    "A4": "subsidiary-authors", "CA": "caption", "J2": "journal-abbreviation", "M1": "misc1", "M2": "misc2",
+}
+_LINE = re.compile(r"^([A-Z][A-Z0-9])\s{1,2}-(?: (.*)|\s*)$")
+
+
+def _lines(text: str):
+    for n, line in enumerate(text.splitlines(), start=1):
+        yield n, line.rstrip()
+
+
+def read(text: str, progress: Progress | None = None) -> Batch:
+    batch = Batch()
+    entries: list[tuple[int, list[tuple[str, str]], list[str]]] = []
+    current: list[tuple[str, str]] | None = None
+    notes: list[str] = []
+    start = 0
+    for n, line in _lines(text.lstrip("\ufeff")):
+        m = _LINE.match(line)
+        if m is None:
+            if not line.strip():
+                continue
+            if current is not None and current:
+                # A wrapped value: the line continues the tag before it.
+                tag, value = current[-1]
+                current[-1] = (tag, f"{value} {line.strip()}".strip())
+            else:
+                batch.skipped.append(Skipped(f"line {n}", f"not a RIS line and outside any entry: {line.strip()[:40]}", n))
+            continue
+        tag, value = m.group(1), (m.group(2) or "").strip()
+        if tag == "TY":
+            if current is not None:
+                notes.append(f"no ER line before the next TY on line {n}; the entry ends there")
+                entries.append((start, current, notes))
+            current, notes, start = [("TY", value)], [], n
+        elif tag == "ER":
+            if current is None:
+                batch.skipped.append(Skipped(f"line {n}", "ER without an entry before it", n))
+            else:
+                entries.append((start, current, notes))
+                current = None
+        elif current is None:
+            batch.skipped.append(Skipped(f"line {n}", f"{tag} line outside any entry (an entry starts with TY)", n))
+        else:
+            current.append((tag, value))
+    if current is not None:
+        notes.append("the file ends without an ER line; the entry was read to the end")
+        entries.append((start, current, notes))
+    tick = progress("reading entries", len(entries)) if progress else (lambda n: None)
+    for line, tags, notes in entries:
+        ids = [v for t, v in tags if t == "ID" and v]
+        key = ids[0] if ids else None
+        where = key or f"line {line}"
+        try:
+            data = convert(tags, notes)
+        except Exception as exc:  # noqa: BLE001 - one odd entry must not stop the import
+            batch.skipped.append(Skipped(where, f"cannot read the entry ({type(exc).__name__}: {exc})", line))
+            tick(1)
+            continue
+        batch.candidates.append(Candidate(key, data, where, notes, rank=len(tags), line=line))
+        tick(1)
+    return batch
+
+
+def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
+    values: dict[str, list[str]] = {}
+    for tag, value in tags:
+        if value:
+            values.setdefault(tag, []).append(value)
+
+    def one(*names: str) -> str | None:
+        for name in names:
+            if values.get(name):
+                used.add(name)
+                return values[name][0]
+        return None
+
+    used: set[str] = {"TY", "ID"}
+    data: dict[str, Any] = {}
+    kind = (values.get("TY") or ["GEN"])[0].upper()
+    rtype = TYPES.get(kind, "misc")
+    data["type"] = rtype
+    put_extra(data, "entrytype", kind)
+    title = one("TI", "T1", "CT") if rtype == "chapter" else one("TI", "T1", "CT", "BT")
+    if title:
+        data["title"] = title
+    authors = [v for t in ("AU", "A1") for v in values.get(t, [])]
+    editors = [v for t in ("ED", "A2") for v in values.get(t, [])]
+    used.update({"AU", "A1", "ED", "A2"})
+    if authors:
+        data["authors"] = [_person(a) for a in authors]
+    if editors:
+        data["editors"] = [_person(e) for e in editors]
+    when = one("PY", "Y1")
+    exact = one("DA")
+    for text in (exact, when):
+        if text:
+            year, date = date_parts(text)
+            if year and "year" not in data:
+                data["year"] = year
+            if date and date != str(year) and "date" not in data:
+                data["date"] = date
+            if not year:
+                put_extra(data, "date-text", text)
+    secondary = one("T2")
+    journal = one("JO", "JF", "JA")
+    if rtype == "article":
+        if journal or secondary:
+            data["journal"] = journal or secondary
+        if journal and secondary and journal != secondary:
+            put_extra(data, "secondary-title", secondary)
+    elif rtype == "chapter":
+        if secondary or values.get("BT"):
+            data["booktitle"] = secondary or one("BT")
+    elif secondary:
+        data["series"] = secondary
+    if journal and rtype != "article":
+        put_extra(data, "journal", journal)
+    series = one("T3")
+    if series:
+        if "series" in data:
+            put_extra(data, "tertiary-title", series)
+        else:
+            data["series"] = series
+    volume, issue = one("VL"), one("IS")
+    if rtype == "report":
+        # Report numbers come in IS (Zotero) or VL (EndNote).
+        if issue or volume:
+            data["number"] = issue or volume
+        if issue and volume:
+            data["volume"] = volume
+    else:
+        if volume:
+            data["volume"] = volume
+        if issue:
+            data["issue" if rtype == "article" else "number"] = issue
+    first, last = one("SP"), one("EP")
+    if first:
+        data["pages"] = f"{first}–{last}" if last and last != first else first
+    elif last:
+        data["pages"] = last
+    for tag, name in (("PB", "publisher"), ("CY", "place"), ("PP", "place"), ("ET", "edition"), ("M3", "genre"),
+                      ("AB", "abstract"), ("N2", "abstract")):
+        value = one(tag)
+        if value and name not in data:
+            data[name] = value
+        elif value:
+            put_extra(data, TAG_NAMES.get(tag, tag), value)
+    urls = values.get("UR", [])
+    used.add("UR")
+    if urls:
+        data["url"] = urls[0]
+        if len(urls) > 1:
+            put_extra(data, "urls", urls[1:])
+    doi = one("DO")
+    if doi:
+        data["doi"] = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", doi, flags=re.I)
+    accessed = one("Y2")
+    if accessed:
+        _, date = date_parts(accessed)
+        if date and len(date) == 10:
+            data["accessed"] = date
+        else:
+            put_extra(data, "access-date", accessed)
+    for sn in values.get("SN", []):
+        isbn = isbn_in(sn)
+        if isbn and "isbn" not in data:
+            data["isbn"] = isbn
+        if isbn is None or isbn != sn.strip():
+            put_extra(data, "issn" if re.match(r"^\d{4}-?\d{3}[\dXx]$", sn.strip()) else "SN", sn)
+    used.add("SN")
+    language = one("LA")
+    if language:
+        code = language_code(language)
+        if code:
+            data["language"] = code
+        else:
+            put_extra(data, "language", language)
+    keywords = values.get("KW", [])
+    used.add("KW")
+    if keywords:
+        data["keywords"] = [k.strip() for kw in keywords for k in re.split(r"[;]", kw) if k.strip()]
+    notes_text = values.get("N1", [])
+    used.add("N1")
+    if notes_text:
+        data["note"] = "\n".join(notes_text)
+    for tag, items in values.items():
+        if tag not in used:
+            put_extra(data, TAG_NAMES.get(tag, tag), items if len(items) > 1 else items[0])
+    return data
+
+
+def _person(text: str) -> dict[str, str]:
+    """RIS writes "Family, Given" (and organisations as they are)."""
+    from innoref.models import parse_person
+
+    text = text.strip().rstrip(",")
+    if "," not in text:
+        return {"name": text}  # an organisation, or a name whose parts RIS does not tell
+    return parse_person(text)
