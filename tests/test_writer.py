@@ -311,3 +311,17 @@ def test_field_changes_give_up_on_flow_records():
     text = "- {key: a, title: A}\n"
     ref = load_records(text)[0].model_copy(update={"year": 2001})
     assert writer.change_fields(text, ref, ["year"], writer.Style()) is None
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(references(), references(), st.sets(st.sampled_from(
+    ["type", "title", "authors", "editors", "publisher", "number", "note", "abstract", "keywords", "themes",
+     "extra", "url", "language"]), min_size=1))
+def test_changed_fields_spliced_into_a_record_read_back_as_intended(base, other, names):
+    after = base.model_copy(update={name: getattr(other, name) for name in names})
+    item = writer.record_text(base) + "\n# a comment about the next record\n"
+    changed = [n for n in names if getattr(base, n) != getattr(after, n)]
+    out = writer.change_fields(item, after, changed, writer.Style())
+    assert out is not None  # records innoref writes can always be changed field by field
+    assert out.endswith("\n# a comment about the next record\n")
+    assert load_records(out) == [after]

@@ -534,7 +534,7 @@ def change_fields(item: str, ref: "Reference", names: list[str], style: Style) -
     data = ref.to_data()
     present = {s[0]: s for s in spans}
     # Work from the bottom up so earlier line numbers stay right.
-    edits: list[tuple[int, int, list[str]]] = []
+    edits: list[tuple[int, int, int, list[str]]] = []
     for name in names:
         new = field_lines(name, getattr(ref, name) if name in ("authors", "editors") else data.get(name), style, col) \
             if name in data else []
@@ -544,14 +544,16 @@ def change_fields(item: str, ref: "Reference", names: list[str], style: Style) -
                 new = [lines[0][:col] + new[0][col:]] + new[1:]
             elif start == 0:
                 return None  # removing the first field would take the "- " with it
-            edits.append((start, end, new))
+            edits.append((start, end, FIELD_NAMES.index(name), new))
         elif new:
             order = FIELD_NAMES.index(name)
             before = [s for s in spans if s[0] in FIELD_NAMES and FIELD_NAMES.index(s[0]) < order]
             at = max(s[2] for s in before) if before else None
             if at is None:
                 return None
-            edits.append((at, at, new))
-    for start, end, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+            edits.append((at, at, order, new))
+    # From the bottom up, so earlier line numbers stay right; fields inserted at
+    # one place go in model order.
+    for start, end, _, new in sorted(edits, key=lambda e: (e[0], e[1], e[2]), reverse=True):
         lines[start:end] = [line + nl for line in new]
     return "".join(lines) + tail

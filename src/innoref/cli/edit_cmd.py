@@ -12,6 +12,13 @@ from innoref.cli.paths import shown
 _ERROR_MARK = "# innoref: "
 
 
+def can_ask() -> bool:
+    """A person is at a terminal to answer "Edit again?"."""
+    import sys
+
+    return sys.stdin.isatty()
+
+
 @app.command("edit")
 def edit_cli(
     ctx: typer.Context,
@@ -51,18 +58,45 @@ def _report(result) -> None:
     typer.echo(f"changed {', '.join(result.changed)} of {result.after.key} in {shown(result.path)}", err=True)
 
 
+def run_editor(text: str) -> str | None:
+    """Open $VISUAL or $EDITOR on ``text`` in a temporary .yaml file; the saved text,
+    or None when it was not changed."""
+    import os
+    import shlex
+    import shutil
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from innoref.errors import InnorefError
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or shutil.which("vi") or shutil.which("nano")
+    if not editor:
+        raise InnorefError("no editor: set $EDITOR, or use --set field=value")
+    with tempfile.TemporaryDirectory(prefix="innoref-") as folder:
+        path = Path(folder) / "record.yaml"
+        path.write_text(text, encoding="utf-8")
+        before = path.stat().st_mtime_ns
+        try:
+            code = subprocess.call([*shlex.split(editor), str(path)])
+        except OSError as exc:
+            raise InnorefError(f"cannot start the editor '{editor}': {exc.strerror}") from None
+        if code != 0:
+            raise InnorefError(f"the editor '{editor}' exited with status {code}; nothing was written")
+        edited = path.read_text(encoding="utf-8")
+        if path.stat().st_mtime_ns == before and edited == text:
+            return None
+        return edited
+
+
 def _edit_in_editor(loc, key: str, allow_duplicate: bool) -> None:
-    import sys
-
-    import click
-
     from innoref import editing
 
     original = editing.record_source(loc, key)
     text = original
     while True:
-        edited = click.edit(text, extension=".yaml", require_save=True)
-        if edited is None:
+        edited = run_editor(text)
+        if edited is None or edited == text == original:
             typer.echo(f"no changes to {key}", err=True)
             return
         edited = "".join(line for line in edited.splitlines(keepends=True) if not line.startswith(_ERROR_MARK))
@@ -70,7 +104,7 @@ def _edit_in_editor(loc, key: str, allow_duplicate: bool) -> None:
             result = editing.replace_record(loc, key, original, edited, allow_duplicate=allow_duplicate)
         except editing.EditedTextError as exc:
             typer.echo(f"error: {exc.message}", err=True)
-            if not (sys.stdin.isatty() and typer.confirm("Edit again?", default=True, err=True)):
+            if not (can_ask() and typer.confirm("Edit again?", default=True, err=True)):
                 typer.echo("nothing was written", err=True)
                 raise typer.Exit(1) from None
             text = "".join(f"{_ERROR_MARK}{line}\n" for line in exc.message.splitlines()) + edited

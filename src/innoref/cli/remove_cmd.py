@@ -9,6 +9,13 @@ import typer
 from innoref.cli.app import app, location
 
 
+def can_ask() -> bool:
+    """A person is at a terminal to confirm."""
+    import sys
+
+    return sys.stdin.isatty()
+
+
 @app.command("remove")
 def remove_cli(
     ctx: typer.Context,
@@ -21,8 +28,6 @@ def remove_cli(
     unknown key removes nothing (exit 1). Other records and comments in the file
     keep their text byte for byte.
     """
-    import sys
-
     from innoref import editing, store
     from innoref.errors import UsageError
 
@@ -30,7 +35,7 @@ def remove_cli(
     if not yes:
         lib = store.load(loc)
         refs = [lib.get(k) for k in dict.fromkeys(keys)]
-        if not sys.stdin.isatty():
+        if not can_ask():
             raise UsageError("remove asks for confirmation; there is no terminal to ask on, so add --yes")
         for ref in refs:
             typer.echo(f"  {ref.key}  {ref.short_authors()} ({ref.year or 'n.d.'}) {ref.title}", err=True)

@@ -1,0 +1,126 @@
+"""`innoref edit`: --set/--unset, validation, and the whole record in $EDITOR."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+
+from conftest import SHIPPED
+from innoref import store
+
+SHIPPED_TEXT = (SHIPPED / "literature.yaml").read_text(encoding="utf-8")
+
+
+def refs_of(folder):
+    return {r.key: r for r in store.load(store.locate(folder)).references}
+
+
+def test_set_and_unset_change_only_those_lines(cli, library):
+    result = cli("edit", "teigen2010kommunesektorens", "--set", "place=Lillehammer", "--set", "number=11/2010b",
+                 "--unset", "language", data=library)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.endswith("changed place, number, language of teigen2010kommunesektorens in "
+                                  f"{library / 'literature.yaml'}\n")
+    assert '  place: Lillehammer\n  series: ØF-rapport\n  number: "11/2010b"\n' in result.stdout
+    expected = SHIPPED_TEXT.replace(
+        '  publisher: Østlandsforskning\n  series: ØF-rapport\n  number: "11/2010"\n  isbn: 978-82-7356-671-3\n'
+        '  language: nn\n',
+        '  publisher: Østlandsforskning\n  place: Lillehammer\n  series: ØF-rapport\n  number: "11/2010b"\n'
+        '  isbn: 978-82-7356-671-3\n')
+    assert expected != SHIPPED_TEXT
+    assert (library / "literature.yaml").read_text(encoding="utf-8") == expected
+
+
+def test_lists_and_extra(cli, library):
+    result = cli("edit", "moland2010strategisk", "--set", "authors=Moland, Leif E.; Bråthen, Ketil",
+                 "--set", "themes=innovasjon, omdomme", "--set", "extra.pagetotal=88", data=library)
+    assert result.exit_code == 0, result.stderr
+    ref = refs_of(library)["moland2010strategisk"]
+    assert [p.family for p in ref.authors] == ["Moland", "Bråthen"]
+    assert ref.themes == ["innovasjon", "omdomme"] and ref.extra == {"pagetotal": "88"}
+
+
+def test_invalid_values_are_named_and_nothing_is_written(cli, library):
+    before = (library / "literature.yaml").read_bytes()
+    result = cli("edit", "moland2010strategisk", "--set", "year=2010a", "--set", "url=fafo", "--unset", "title",
+                 "--set", "titel=X", data=library)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: invalid record:\n"
+        "  titel: unknown field (did you mean 'title'?)\n"
+        "  title: a record must have a title; it cannot be unset\n"
+        "  year: '2010a' is not a year (a whole number such as 2013, or n.d. for none)\n"
+        "  url: 'fafo' is not a web address (expected http:// or https://host/...)\n")
+    result = cli("edit", "moland2010strategisk", "--set", "year", data=library)
+    assert result.exit_code == 1 and "--set 'year': write it as field=value" in result.stderr
+    result = cli("edit", "moland2010", "--set", "year=2011", data=library)
+    assert result.exit_code == 1 and "no reference with key 'moland2010'; did you mean moland2010strategisk" in result.stderr
+    assert (library / "literature.yaml").read_bytes() == before
+
+
+def _editor(tmp_path, body: str) -> str:
+    """An $EDITOR: a Python script that changes the file it is given."""
+    script = tmp_path / "editor.py"
+    script.write_text("import sys, pathlib\npath = pathlib.Path(sys.argv[1])\ntext = path.read_text()\n"
+                      + textwrap.dedent(body) + "path.write_text(text)\n")
+    return f"{sys.executable} {script}"
+
+
+def test_editor_gets_the_record_as_written_and_its_text_goes_in_as_written(cli, library, tmp_path):
+    seen = tmp_path / "seen.yaml"
+    editor = _editor(tmp_path, f"""\
+        pathlib.Path({str(seen)!r}).write_text(text)
+        text = text.replace("  year: 2010\\n", "  year: 2010  # checked in the catalogue\\n")
+        text = text.replace("  language: nb\\n", "  place: Oslo\\n  language: nb\\n")
+        """)
+    result = cli("edit", "moland2010strategisk", data=library, env={"EDITOR": editor, "VISUAL": ""})
+    assert result.exit_code == 0, result.stderr
+    start = SHIPPED_TEXT.index("- key: moland2010strategisk")
+    end = SHIPPED_TEXT.index("- key: frankelius2009innovativa")
+    assert seen.read_text() == SHIPPED_TEXT[start:end].rstrip("\n") + "\n"
+    text = (library / "literature.yaml").read_text(encoding="utf-8")
+    assert "  year: 2010  # checked in the catalogue\n  publisher: Asplan Viak\n  place: Oslo\n" in text
+    assert refs_of(library)["moland2010strategisk"].place == "Oslo"
+    assert "changed place of moland2010strategisk" in result.stderr
+
+
+def test_editor_without_changes_writes_nothing(cli, library, tmp_path):
+    before = (library / "literature.yaml").read_bytes()
+    result = cli("edit", "moland2010strategisk", data=library,
+                 env={"EDITOR": f"{sys.executable} -c pass", "VISUAL": ""})
+    assert result.exit_code == 0 and "no changes to moland2010strategisk" in result.stderr
+    assert (library / "literature.yaml").read_bytes() == before
+
+
+def test_an_invalid_edit_is_refused_without_a_terminal(cli, library, tmp_path):
+    before = (library / "literature.yaml").read_bytes()
+    editor = _editor(tmp_path, 'text = text.replace("year: 2010", "year: tjueti")\n')
+    result = cli("edit", "moland2010strategisk", data=library, env={"EDITOR": editor, "VISUAL": ""})
+    assert result.exit_code == 1
+    assert result.stderr == "error: year: 'tjueti' is not a whole number\nnothing was written\n"
+    assert (library / "literature.yaml").read_bytes() == before
+
+
+def test_an_invalid_edit_can_be_edited_again_on_a_terminal(cli, library, tmp_path, monkeypatch):
+    from innoref.cli import edit_cmd
+
+    monkeypatch.setattr(edit_cmd, "can_ask", lambda: True)
+    count = tmp_path / "count"
+    shown = tmp_path / "second.yaml"
+    editor = _editor(tmp_path, f"""\
+        n = int(pathlib.Path({str(count)!r}).read_text()) if pathlib.Path({str(count)!r}).exists() else 0
+        pathlib.Path({str(count)!r}).write_text(str(n + 1))
+        if n == 0:
+            text = text.replace("isbn: 978-91-7164-440-4", "isbn: 978-91-7164-440-5")
+        else:
+            pathlib.Path({str(shown)!r}).write_text(text)
+            text = text.replace("440-5", "440-4").replace("place: Stockholm", "place: Göteborg")
+        """)
+    result = cli("edit", "frankelius2009innovativa", data=library, input="y\n",
+                 env={"EDITOR": editor, "VISUAL": ""})
+    assert result.exit_code == 0, result.stderr
+    assert "error: isbn: '978-91-7164-440-5' is not a valid ISBN" in result.stderr
+    assert shown.read_text().startswith("# innoref: isbn: '978-91-7164-440-5' is not a valid ISBN")
+    ref = refs_of(library)["frankelius2009innovativa"]
+    assert ref.place == "Göteborg" and ref.isbn == "978-91-7164-440-4"
+    assert "# innoref:" not in (library / "literature.yaml").read_text(encoding="utf-8")

@@ -1,0 +1,292 @@
+"""`innoref import`: BibTeX/biblatex, CSL-JSON and RIS into the library; every entry imported or reported."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, SHIPPED
+from innoref import store
+from innoref.importers import bibtex, read_file
+
+FIXTURES = REPO / "tests" / "fixtures"
+TEXLIVE = [Path("/usr/share/texlive/texmf-dist/bibtex"), Path("/usr/share/texmf/bibtex"),
+           Path("/usr/local/texlive")]
+EMPTY_THEMES = None
+
+
+@pytest.fixture
+def empty(make_library):
+    """A library with the programme's themes and no records."""
+    return make_library("")
+
+
+def refs_of(folder):
+    return {r.key: r for r in store.load(store.locate(folder)).references}
+
+
+def summary(result) -> tuple[int, int, list[str]]:
+    m = re.search(r"(?:imported|would import) (\d+), (?:skipped|skip) (\d+)", result.stdout)
+    skipped = []
+    if "skipped:\n" in result.stdout:
+        block = result.stdout.split("skipped:\n", 1)[1]
+        for line in block.splitlines():
+            if not line.startswith("  "):
+                break
+            skipped.append(line.strip())
+    return int(m.group(1)), int(m.group(2)), skipped
+
+
+# --------------------------------------------------------------------------- BibTeX
+
+
+def test_bibtex_fixture_imports_every_entry_or_says_why(cli, empty):
+    result = cli("import", FIXTURES / "kommune.bib", "--theme", "innovasjon", data=empty)
+    assert result.exit_code == 0, result.stderr
+    imported, skipped, lines = summary(result)
+    entries = len(re.findall(r"^@(?!string|preamble|comment)\w+\s*\{", (FIXTURES / "kommune.bib").read_text(),
+                             re.M | re.I))
+    assert imported + skipped == entries == 16
+    assert lines == [
+        "samling: a biblatex @set of moland2013,ringholm2011; its members are imported on their own",
+        "berg2001-copy: duplicate of berg2001 (same title, year and first author)",
+        "line 137 (broken): unbalanced braces or quotes (the entry does not close before the next @ entry)",
+    ]
+    assert "  moland2013 -> moland2013a (key already taken)" in result.stdout
+    refs = refs_of(empty)
+    assert len(refs) == imported == 13
+    assert all(r.themes == ["innovasjon"] for r in refs.values())
+
+
+def test_bibtex_fields_are_decoded_and_mapped(cli, empty):
+    cli("import", FIXTURES / "kommune.bib", data=empty)
+    refs = refs_of(empty)
+    moland = refs["moland2013"]
+    assert moland.type.value == "report" and moland.title == "Læringsnettverk og innovasjon i kommunene"
+    assert [p.display() for p in moland.authors] == ["Moland, Leif E.", "Lien, Lise", "Nygård, Lars", "Hofstad, Tormod"]
+    # @string macros, a # concatenation, @techreport type and number as series and number
+    assert (moland.publisher, moland.series, moland.number) == ("Fafo", "Fafo-rapport", "2013:52")
+    assert moland.language == "nb" and moland.extra == {"entrytype": "techreport", "langid": "norsk"}
+    teigen = refs["teigen2010"]
+    assert teigen.title == "Kommunesektorens innovasjonsarbeid – ein analyse av verkemiddel og verkemiddelaktørar"
+    assert (teigen.publisher, teigen.series, teigen.isbn) == ("Østlandsforskning", "ØF-rapport", "978-82-7356-671-3")
+    assert teigen.extra["pagetotal"] == "123" and teigen.language == "nn"
+    krd = refs["krd2013"]
+    assert krd.authors[0].name == "Kommunal- og regionaldepartementet"  # a corporate author in braces
+    assert krd.date == "2013-04-06" and krd.year == 2013
+    assert krd.note == "Presented with Prop. 146 S (2012–2013)"  # ~ is a space, -- an en dash
+    assert refs["frankelius2009"].language == "sv" and refs["frankelius2009"].place == "Stockholm"
+    berg = refs["berg2001"]
+    assert berg.title == "Om Östby og Škoda: aksenter i titler"
+    assert berg.authors[0].particle == "van der" and berg.authors[1].display() == "Strøm, Øystein"
+    assert (berg.journal, berg.volume, berg.issue, berg.pages, berg.doi) == (
+        "Eksempeltidsskrift", "12", "3", "1–9", "10.1234/eks.2001.3")
+    # crossref: the chapter inherits from its collection; the collection's title is its booktitle
+    chapter = refs["nordmann2014"]
+    assert chapter.type.value == "chapter" and chapter.booktitle == "Innovasjon i kommunesektoren: Eksempler"
+    assert [p.family for p in chapter.editors] == ["Berg", "Ødegaard"] and chapter.publisher == "Eksempelforlaget"
+    assert chapter.year == 2014 and refs["eksempel2014"].year == 2014  # \noopsort from the @preamble
+    thesis = refs["hansen2015"]
+    assert (thesis.type.value, thesis.genre, thesis.publisher, thesis.date) == (
+        "thesis", "Doctoral dissertation", "Universitetet i Bergen", "2015-06")
+    odd = refs["eksempel2012"]  # an unknown entry type and an unknown field
+    assert odd.type.value == "misc" and odd.extra == {"entrytype": "unknowntype", "mystery": "kept in extra"}
+    web = refs["eksempel2016nett"]
+    assert web.url == "https://example.org/omdomme_100%" and web.accessed == "2016-05-01"
+    assert web.extra["author-others"] == "and others"
+    assert refs["moland2013a"].title == "Et annet verk med samme nøkkel"
+    assert refs["vike1999"].title == "Lest etter en ødelagt post"  # read after the broken entry
+    assert "not-an-entry" not in refs
+
+
+@pytest.mark.parametrize("latex, text", [
+    (r"{\aa}", "å"), (r"{\"o}", "ö"), (r"\"{o}", "ö"), (r"{\O}ystein", "Øystein"), (r"{\ae}", "æ"), (r"\AA{}se", "Åse"),
+    ("10--119", "10–119"), ("a---b", "a—b"), (r"Tom{\'a}{\v s}", "Tomáš"), (r"{\c c}", "ç"),
+    (r"The {Gnats} and \emph{Gnus}", "The Gnats and Gnus"), (r"\mbox{G-Animal's} Journal", "G-Animal's Journal"),
+    (r"\texttt{code}", "code"), (r"\url{https://example.org/a_b}", "https://example.org/a_b"),
+    (r"\& and \%", "& and %"), ("50% off", "50% off"), (r"$O(n \log n)$", r"$O(n \log n)$"),
+    ("``quoted''", "“quoted”"), ("plain text", "plain text"), ("  several\n   spaces ", "several spaces"),
+    (r"\href{https://example.org}{the site}", "the site"), (r"see \cite{knuth}", "see [knuth]"),
+])
+def test_latex_decoding(latex, text):
+    assert bibtex.decode(latex) == text
+
+
+def test_duplicates_within_a_file_keep_the_fullest_entry(cli, empty, tmp_path):
+    bib = tmp_path / "dups.bib"
+    bib.write_text(
+        "@article{article-minimal, author={L[eslie] A. Aamport}, title={The Gnats and Gnus Document Preparation System},"
+        " journal={Journal}, year=1986}\n"
+        "@article{article-full, author={L[eslie] A. Aamport}, title={The Gnats and Gnus Document Preparation System},"
+        " journal={Journal}, year=1986, volume=41, number=7, pages={73+}}\n"
+    )
+    result = cli("import", bib, data=empty)
+    assert summary(result) == (1, 1, ["article-minimal: duplicate of article-full (same title, year and first author)"])
+    assert list(refs_of(empty)) == ["article-full"]
+    result = cli("import", bib, "--allow-duplicate", data=empty)
+    assert summary(result)[:2] == (2, 0)
+    assert "article-full -> article-fulla (key already taken)" in result.stdout
+
+
+def test_dry_run_writes_nothing(cli, library):
+    before = (library / "literature.yaml").read_bytes()
+    result = cli("import", FIXTURES / "kommune.bib", "--dry-run", data=library)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("would import 8, skip 8 (dry run: nothing written) from kommune.bib")
+    assert "moland2013: duplicate of moland2013laeringsnettverk (already in the library" in result.stdout
+    assert (library / "literature.yaml").read_bytes() == before
+
+
+def test_an_unknown_theme_or_format_is_an_error_and_writes_nothing(cli, library, tmp_path):
+    before = (library / "literature.yaml").read_bytes()
+    result = cli("import", FIXTURES / "kommune.bib", "--theme", "heltid", data=library)
+    assert result.exit_code == 1 and "no theme with id 'heltid'" in result.stderr
+    other = tmp_path / "refs.txt"
+    other.write_text("x")
+    result = cli("import", other, data=library)
+    assert result.exit_code == 2 and "cannot tell the format of 'refs.txt'" in result.stderr
+    result = cli("import", tmp_path / "missing.bib", data=library)
+    assert result.exit_code == 1 and "cannot read" in result.stderr
+    assert (library / "literature.yaml").read_bytes() == before
+
+
+def test_themes_named_in_the_file_but_not_defined_are_kept_in_extra(cli, empty, tmp_path):
+    bib = tmp_path / "themes.bib"
+    bib.write_text("@book{a, title={A}, author={Berg, Jan}, year=2001, themes={innovasjon, digitalisering}}\n")
+    result = cli("import", bib, data=empty)
+    assert summary(result)[:2] == (1, 0)
+    ref = refs_of(empty)["a"]
+    assert ref.themes == ["innovasjon"] and ref.extra == {"themes": "digitalisering"}
+
+
+def _texlive(name: str) -> Path:
+    for root in TEXLIVE:
+        if root.exists():
+            for path in root.rglob(name):
+                return path
+    pytest.skip(f"{name} (TeX Live) is not on this machine")
+
+
+@pytest.mark.parametrize("name, imported, skipped", [("xampl.bib", 19, 17), ("biblatex-examples.bib", 86, 6)])
+def test_texlive_example_files_import_every_entry_or_say_why(cli, library, name, imported, skipped):
+    path = _texlive(name)
+    result = cli("import", path, data=library)
+    assert result.exit_code == 0, result.stderr
+    got = summary(result)
+    assert got[:2] == (imported, skipped)
+    text = path.read_text(encoding="utf-8", errors="replace")
+    entries = len(re.findall(r"^\s*@(?!string|preamble|comment)\w+\s*[{(]", text, re.M | re.I))
+    assert imported + skipped == entries
+    for line in got[2]:
+        assert re.match(r"^\S+(?: \([^)]*\))?: .+", line), line  # each named, each with a reason
+    refs = refs_of(library)
+    assert len(refs) == 7 + imported
+    if name == "xampl.bib":
+        assert "article-minimal: duplicate of article-full (same title, year and first author)" in got[2]
+        assert refs["techreport-full"].series == "Wishful Research Result" and refs["techreport-full"].number == "7"
+        assert refs["whole-set"].year == 1968  # \noopsort and \switchargs from the @preamble
+    else:
+        assert "baez/article" in refs and refs["baez/article"].extra["eprint"] == "math/0307200v3"
+        assert refs["aksin"].authors[0].family == "Aksın" and refs["aksin"].authors[3].family == "Çetinkaya"
+        assert refs["westfahl:space"].booktitle.startswith("Space and Beyond")
+        assert refs["geer"].authors[0].particle == "de" and refs["geer"].genre == "Doctoral dissertation"
+
+
+def test_every_line_of_a_broken_file_is_accounted_for(tmp_path):
+    bib = tmp_path / "broken.bib"
+    bib.write_text("@article{a, title = {Fine}, year = 2001}\n@article{b, title = {Open, year = 2002\n"
+                   "@article{c, title = {After}, year = 2003}\n@article{d, title = \"never closed\n")
+    batch = read_file(bib)
+    assert [c.where for c in batch.candidates] == ["a", "c"]
+    assert [(s.what, s.reason.split(" (")[0]) for s in batch.skipped] == [
+        ("line 2 (b)", "unbalanced braces or quotes"), ("line 4 (d)", "unbalanced braces or quotes")]
+
+
+# --------------------------------------------------------------------------- CSL-JSON
+
+
+def test_csl_json_as_zotero_exports_it(cli, empty):
+    result = cli("import", FIXTURES / "zotero.json", data=empty)
+    assert result.exit_code == 0, result.stderr
+    imported, skipped, lines = summary(result)
+    assert (imported, skipped) == (6, 2)
+    assert lines == ["no-title: title: required field is missing", "item 8: not a JSON object"]
+    refs = refs_of(empty)
+    moland = refs["moland2013laeringsnettverk"]  # Zotero's URL id is no key: innoref's rule makes one
+    assert (moland.series, moland.number, moland.publisher, moland.year) == ("Fafo-rapport", "2013:52", "Fafo", 2013)
+    assert refs["frankelius2009innovativa"].isbn == "978-91-7164-440-4"  # citation-key wins over id
+    assert refs["krd2013"].authors[0].name == "Kommunal- og regionaldepartementet"
+    assert refs["krd2013"].date == "2013-04-06"
+    berg = refs["berg2001"]
+    assert berg.authors[0].particle == "van der" and berg.doi == "10.1234/eks.2001.3"
+    assert (berg.journal, berg.issue, berg.keywords) == ("Eksempeltidsskrift", "3", ["innovasjon", "aksenter"])
+    assert berg.extra == {"entrytype": "article-journal", "archive": "Eksempelarkivet",
+                          "custom-field": '{"nested": true}'}
+    chapter = refs["nordmann2014"]
+    assert chapter.booktitle == "Innovasjon i kommunesektoren" and chapter.accessed == "2016-05-01"
+    assert refs["bad-isbn"].isbn is None and refs["bad-isbn"].extra["ISBN"] == "978-82-7356-671-4"
+    assert "bad-isbn: ISBN '978-82-7356-671-4' has no valid ISBN; kept in extra.ISBN" in result.stdout
+
+
+def test_csl_json_that_is_not_json_is_an_error(cli, empty, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('[{"title": "A",}]')
+    result = cli("import", bad, data=empty)
+    assert result.exit_code == 1 and "not JSON" in result.stderr and "line 1" in result.stderr
+
+
+# --------------------------------------------------------------------------- RIS
+
+
+def test_ris_from_a_catalogue(cli, empty):
+    result = cli("import", FIXTURES / "catalogue.ris", data=empty)
+    assert result.exit_code == 0, result.stderr
+    imported, skipped, lines = summary(result)
+    assert (imported, skipped) == (5, 1)
+    assert lines == ["line 42: not a RIS line and outside any entry: stray text between entries"]
+    assert "line 43: no ER line before the next TY on line 51; the entry ends there" in result.stdout
+    refs = refs_of(empty)
+    bolkesjo = refs["bolkesjo1999"]
+    assert (bolkesjo.series, bolkesjo.number, bolkesjo.publisher) == ("Rapport", "4/1999", "Telemarksforsking")
+    assert bolkesjo.note == "Finnes ikke elektronisk" and bolkesjo.authors[0].family == "Bolkesjø"
+    teigen = refs["teigen2010kommunesektorens"]
+    assert teigen.isbn == "978-82-7356-671-3" and teigen.series == "ØF-rapport" and teigen.language == "nb"
+    assert teigen.keywords == ["innovasjon", "verkemiddel"] and teigen.extra["accession-number"] == "12345"
+    berg = refs["berg2001ostby"]  # "Om" is a small word
+    assert (berg.pages, berg.date, berg.volume, berg.issue) == ("1–9", "2001-03-15", "12", "3")
+    chapter = refs["nordmann2014samskaping"]
+    assert chapter.booktitle == "Innovasjon i kommunesektoren" and chapter.editors[0].family == "Berg"
+    web = refs["eksempelforbundet2016side"]
+    assert web.type.value == "webpage" and web.accessed == "2016-05-01" and web.authors[0].name == "Eksempelforbundet"
+
+
+def test_ris_with_bom_and_crlf_loses_nothing(cli, empty, tmp_path):
+    ris = tmp_path / "windows.ris"
+    ris.write_bytes("\ufeffTY  - BOOK\r\nTI  - Bok\r\nAU  - Berg, Jan\r\nPY  - 2001\r\nER  - \r\n".encode("utf-8"))
+    result = cli("import", ris, data=empty)
+    assert summary(result)[:2] == (1, 0)
+    assert list(refs_of(empty)) == ["berg2001bok"]
+
+
+# --------------------------------------------------------------------------- keys and progress
+
+
+def test_imported_records_load_back_in_file_style(cli, library):
+    before = (library / "literature.yaml").read_bytes()
+    cli("import", FIXTURES / "zotero.json", data=library)
+    after = (library / "literature.yaml").read_bytes()
+    assert after.startswith(before)
+    assert "\n\n- key: nordmann2014\n  type: chapter\n" in after.decode()
+
+
+def test_the_progress_bar_shows_on_a_terminal_only(cli, empty, monkeypatch):
+    from innoref.cli import import_cmd
+
+    monkeypatch.setattr(import_cmd, "PROGRESS_AFTER", 0.0)
+    result = cli("import", FIXTURES / "kommune.bib", data=empty, env={"TTY_COMPATIBLE": "1", "TTY_INTERACTIVE": "1"})
+    assert result.exit_code == 0, result.stderr
+    assert "reading entries" in result.stderr or "checking" in result.stderr
+    result = cli("import", FIXTURES / "zotero.json", data=empty)
+    assert "reading" not in result.stderr
