@@ -285,13 +285,36 @@ def test_fast_split_equals_store_split_on_real_files(tmp_path):
         "-not an item\n",
         "- key: a\n  title: A\r\n- key: b\n",
         "\n\n- key: a\n#c\n\t- x\n- key: b",
+        "---\u00a0\n- key: a\n",
+        "- key: ø\n  title: «Å»\n- key: b\n",
     ):
         assert cache.split_items(text) == store.split_items(text), text
+        assert decoded(cache.split_item_bytes(text.encode("utf-8"))) == store.split_items(text), text
+
+
+def decoded(split):
+    return None if split is None else (split[0], [(line, chunk.decode("utf-8")) for line, chunk in split[1]])
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["- key: a\n", "  title: x\n", "#c\n", "\n", "---\n", "-\n", "-x\n", "- \n",
-                                 "\t- y\n", "k: v\n", " ---\n", "- z", "  - w\n", "\u2028\n", "ø\n"]), max_size=12))
+                                 "\t- y\n", "k: v\n", " ---\n", "- z", "  - w\n", "\u2028\n", "ø\n", "---\u00a0\n", "\r\n"]), max_size=12))
 def test_fast_split_equals_store_split(lines):
     text = "".join(lines)
     assert cache.split_items(text) == store.split_items(text)
+    assert decoded(cache.split_item_bytes(text.encode("utf-8"))) == store.split_items(text)
+
+
+def test_non_utf8_bytes_in_an_edited_cached_library_are_placed(library, cli):
+    assert cli("list", data=library).exit_code == 0
+    path = library / "literature.yaml"
+    data = path.read_bytes()
+    broken = data.replace("Skålholt".encode(), "Sk\xe5lholt".encode("latin-1"))
+    path.write_bytes(broken)
+    line = broken[: broken.index(b"Sk\xe5lholt")].count(b"\n") + 1
+    result = cli("search", "innovasjon", data=library)
+    assert result.exit_code == 1
+    assert f"literature.yaml:{line}:1: not UTF-8 text; save the file as UTF-8" in result.stderr
+    cached = cli("check", data=library).stderr
+    assert uncached_problems(library) == [f"{library / 'literature.yaml'}:{line}:1: not UTF-8 text; save the file as UTF-8"]
+    assert uncached_problems(library)[0] in cached

@@ -102,11 +102,16 @@ def index_lines(data: dict[str, Any]) -> dict[str, str]:
 
 def theme_members(theme_lists: Iterable[Sequence[str]]) -> dict[str, list[int]]:
     """Theme id -> positions of the records that have it."""
-    out: dict[str, list[int]] = {}
+    from collections import defaultdict
+
+    out: defaultdict[str, list[int]] = defaultdict(list)
     for i, ids in enumerate(theme_lists):
-        for tid in dict.fromkeys(ids):
-            out.setdefault(tid, []).append(i)
-    return out
+        if len(ids) == 1:
+            out[ids[0]].append(i)
+        else:
+            for tid in dict.fromkeys(ids):
+                out[tid].append(i)
+    return dict(out)
 
 
 class IndexSource(Protocol):
