@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
@@ -212,6 +213,21 @@ class State:
         return {r.key for r in self.library.references}
 
 
+@contextmanager
+def _locked(location: "Location"):
+    """The library's lock; a folder that cannot be made or locked is an error, not a traceback."""
+    try:
+        lock = store.locked(location.folder)
+        lock.__enter__()
+    except OSError as exc:
+        raise InnorefError(f"{location.folder}: cannot create or lock the library folder: "
+                           f"{exc.strerror or exc}") from None
+    try:
+        yield
+    finally:
+        lock.__exit__(None, None, None)
+
+
 def read_state(location: "Location") -> State:
     """Read and validate the library (call with the lock held)."""
     source = location.read_path(store.LITERATURE)
@@ -234,7 +250,10 @@ def write_state(state: State, text: "str | bytes", refs: "list[Reference] | None
     data = text.encode("utf-8") if isinstance(text, str) else text
     if isinstance(text, str) and state.bom:
         data = b"\xef\xbb\xbf" + data
-    store.atomic_write(loc.literature, data)
+    try:
+        store.atomic_write(loc.literature, data)
+    except OSError as exc:
+        raise InnorefError(f"{loc.literature}: cannot write: {exc.strerror or exc}; the file was not changed") from None
     if refs is not None:
         from innoref.duplicates import Facts
 
@@ -268,6 +287,22 @@ def _reads_back(item_text: str) -> "Reference | None":
         return Reference.model_validate(data[0])
     except Exception:  # noqa: BLE001 - any failure means "does not read back"
         return None
+
+
+def _verify_keys(text: str, keys: list[str], ref: "Reference") -> None:
+    """The new text reads back as records ``keys`` followed by ``ref``."""
+    from innoref.models import Reference
+
+    parsed = store.parse_items(text, store.LITERATURE)
+    try:
+        got = [Reference.model_validate(r.data) for r in parsed.records]
+    except Exception:  # noqa: BLE001
+        got = None
+    if parsed.problems or got is None or [r.key for r in got] != keys + [ref.key] or got[-1] != ref:
+        raise InnorefError(
+            "literature.yaml is laid out in a way innoref cannot change safely; "
+            "nothing was written (write it as a plain list of '- key: ...' records)"
+        )
 
 
 def _verify_whole(text: str, expected: list["Reference"]) -> None:
@@ -357,7 +392,7 @@ def add(location: "Location", values: dict[str, Any], *, allow_duplicate: bool =
     themes = load_themes(location)
     errors += theme_errors(data.get("themes", []), themes)
     draft = build_reference({"key": given_key or "new", **data}, errors)
-    with store.locked(location.folder):
+    with _locked(location):
         source = location.read_path(store.LITERATURE)
         raw = _read_bytes(source) if source is not None else b""
         sha = factcache.sha256(raw)
@@ -378,8 +413,12 @@ def add(location: "Location", values: dict[str, Any], *, allow_duplicate: bool =
             ref = draft.model_copy(update={"key": key})
         check_themes(ref, themes)
         warnings = _check_duplicates(ref, facts, allow_duplicate)
-        new = writer.append_bytes(raw, ref)
-        if _reads_back(new[len(raw):].decode("utf-8").lstrip("\r\n")) != ref:  # pragma: no cover
+        new, unusual = writer.append_bytes(raw, ref)
+        if unusual:
+            # A layout found by the YAML scanner (a directive, a document end marker):
+            # the whole new text must read back as the old records and the new one.
+            _verify_keys(new.decode("utf-8-sig"), [f.key for f in facts], ref)
+        elif _reads_back(new[len(raw):].decode("utf-8").lstrip("\r\n")) != ref:  # pragma: no cover
             raise InnorefError(f"{ref.key}: innoref could not write this record so that it reads back; "
                                "nothing was written")
         path = write_state(State(location, "", None), new)  # type: ignore[arg-type]
@@ -544,7 +583,7 @@ def edit(location: "Location", key: str, sets: dict[str, str], unsets: Iterable[
     unsets = list(unsets)
     if not sets and not unsets:
         raise InvalidInput("nothing to change: give --set field=value or --unset field")
-    with store.locked(location.folder):
+    with _locked(location):
         state = read_state(location)
         before = state.library.get(key)
         after = apply_changes(before, sets, unsets)
@@ -613,7 +652,7 @@ def replace_record(location: "Location", key: str, original: str, text: str, *,
     after = parse_record_text(text)
     if not text.endswith("\n"):
         text += "\n"
-    with store.locked(location.folder):
+    with _locked(location):
         state = read_state(location)
         before = state.library.get(key)
         doc = state.doc
@@ -653,7 +692,7 @@ def remove(location: "Location", keys: list[str]) -> Removed:
     """Remove records by key; an unknown key removes nothing."""
     if not keys:
         raise InvalidInput("name at least one key to remove")
-    with store.locked(location.folder):
+    with _locked(location):
         state = read_state(location)
         refs = [state.library.get(k) for k in dict.fromkeys(keys)]
         doc = state.doc
@@ -725,7 +764,7 @@ def import_candidates(
 
     report = ImportReport(skipped=list(skipped), dry_run=dry_run)
     tick = progress or (lambda n: None)
-    with store.locked(location.folder):
+    with _locked(location):
         state = read_state(location)
         lib = state.library
         if theme is not None:

@@ -299,14 +299,16 @@ def detect_style(text: str, items: list[str]) -> Style:
 @dataclass
 class Document:
     """``literature.yaml`` as text spans: ``head`` (comments before the first
-    record) and one span per top-level item, each running up to the next item
-    (so trailing blank lines and comments travel with the record before them).
-    ``head + "".join(items)`` is the file, byte for byte."""
+    record), one span per top-level item, each running up to the next item (so
+    trailing blank lines and comments travel with the record before them), and a
+    ``trailer`` from a document end marker on. ``head + "".join(items) + trailer``
+    is the file, byte for byte."""
 
     head: str
     items: list[str]
     style: Style
     scanned: bool = False  # items found by the YAML scanner (an unusual layout)
+    trailer: str = ""  # a document end marker ("...") and what follows it
 
     @classmethod
     def from_text(cls, text: str) -> "Document":
@@ -322,11 +324,11 @@ class Document:
                 return cls(head, items, detect_style(text, items))
         if not _has_content(text):
             return cls(text, [], detect_style(text, []))
-        head, items = _scan_items(text)
-        return cls(head, items, detect_style(text, items), scanned=True)
+        head, items, trailer = _scan_items(text)
+        return cls(head, items, detect_style(text, items), scanned=True, trailer=trailer)
 
     def text(self) -> str:
-        return self.head + "".join(self.items)
+        return self.head + "".join(self.items) + self.trailer
 
     # Each item's text without the blank lines and top-level comments that follow it.
     def own(self, index: int) -> tuple[str, str]:
@@ -379,11 +381,12 @@ class Document:
 _PROBE = 65536  # bytes of a large file's head and tail read to decide how to append
 
 
-def append_bytes(raw: bytes, ref: "Reference") -> bytes:
+def append_bytes(raw: bytes, ref: "Reference") -> tuple[bytes, bool]:
     """``raw`` (a literature.yaml's bytes) with ``ref`` appended as :meth:`Document.append`
     would, without decoding or splitting a large file whole: the style comes from
     its head, the separator from its tail, and both ends must be plain record
-    lists (else the whole file is read as a :class:`Document`)."""
+    lists (else the whole file is read as a :class:`Document`). The flag is True
+    when the file had an unusual layout (the caller should verify the whole text)."""
     if len(raw) > 2 * _PROBE:
         head = raw[:_PROBE]
         head = head[: head.rfind(b"\n") + 1].decode("utf-8-sig", errors="strict")
@@ -402,11 +405,11 @@ def append_bytes(raw: bytes, ref: "Reference") -> bytes:
             if style.blank_between and not _ends_blank(out):
                 out += nl
             sep = out[len(tail):]
-            return raw + (sep + record_text(ref, style)).encode("utf-8")
+            return raw + (sep + record_text(ref, style)).encode("utf-8"), False
     bom = raw.startswith(b"\xef\xbb\xbf")
     doc = Document.from_text(raw.decode("utf-8-sig"))
     doc.append(record_text(ref, doc.style))
-    return (b"\xef\xbb\xbf" if bom else b"") + doc.text().encode("utf-8")
+    return (b"\xef\xbb\xbf" if bom else b"") + doc.text().encode("utf-8"), doc.scanned
 
 
 def _plain_tail(tail: str) -> bool:
@@ -440,7 +443,7 @@ def split_tail(item: str) -> tuple[str, str]:
     return "".join(lines[:cut]), "".join(lines[cut:])
 
 
-def _scan_items(text: str) -> tuple[str, list[str]]:
+def _scan_items(text: str) -> tuple[str, list[str], str]:
     """Find top-level items from the YAML scanner's "- " tokens."""
     import yaml
 
@@ -470,8 +473,7 @@ def _scan_items(text: str) -> tuple[str, list[str]]:
         raise InnorefError("literature.yaml has records that do not start a line; innoref cannot change it safely")
     head = text[: line_starts[0]]
     items = [text[a:b] for a, b in zip(line_starts, line_starts[1:] + [end])]
-    items[-1] += text[end:]  # a document end marker stays with the last record
-    return head, items
+    return head, items, text[end:]  # a document end marker stays at the end
 
 
 # --------------------------------------------------------------------------- one record's fields
