@@ -19,7 +19,18 @@ from innoref.errors import DataError
 
 
 def cache_file(folder: Path) -> Path:
+    """The cache's manifest for the library in ``folder``."""
     return cache.cache_path(folder / "literature.yaml")
+
+
+def shard_files(folder: Path) -> list[Path]:
+    manifest = json.loads(cache_file(folder).read_bytes()[len(cache.MAGIC):])
+    return [cache.cache_path(folder / "literature.yaml").with_suffix(f".{name}.shard") for name in manifest["shards"]]
+
+
+def open_cache(folder: Path) -> "cache.Cache":
+    lit = (folder / "literature.yaml").resolve()
+    return cache.Cache.open(lit, lit)
 
 
 def keys_of(result) -> list[str]:
@@ -145,37 +156,40 @@ def test_theme_removed_from_themes_yaml_is_caught_with_cached_records(library, c
     assert "theme 'kompetanse-rekruttering' is not defined in themes.yaml" in result.stderr
 
 
-@pytest.mark.parametrize(
-    "damage",
-    [
-        lambda b: b"",  # empty
-        lambda b: b[: len(b) // 2],  # truncated
-        lambda b: b"not a cache at all\n",
-        lambda b: cache.MAGIC + b"{broken json\n" + b[b.index(b"\n", len(cache.MAGIC)) + 1:],
-        lambda b: b[:-40] + bytes(x ^ 0x55 for x in b[-40:]),  # bytes flipped in the last section
-        lambda b: b[: len(b) - 300] + b"X" * 300,  # same size, garbage inside
-    ],
-    ids=["empty", "truncated", "foreign", "bad-header", "flipped", "garbage"],
-)
-def test_corrupt_cache_is_rebuilt_silently(library, cli, damage):
+DAMAGE = [
+    lambda b: b"",  # empty
+    lambda b: b[: len(b) // 2],  # truncated
+    lambda b: b"not a cache at all\n",
+    lambda b: cache.MAGIC + b"{broken json\n" + b[b.index(b"\n", len(cache.MAGIC)) + 1:],
+    lambda b: b[:-40] + bytes(x ^ 0x55 for x in b[-40:]),  # bytes flipped at the end
+    lambda b: b[: len(b) - 300] + b"X" * 300 if len(b) > 400 else b"X" * len(b),  # same size, garbage inside
+]
+DAMAGE_IDS = ["empty", "truncated", "foreign", "bad-header", "flipped", "garbage"]
+
+
+@pytest.mark.parametrize("which", ["manifest", "shard"])
+@pytest.mark.parametrize("damage", DAMAGE, ids=DAMAGE_IDS)
+def test_corrupt_cache_is_rebuilt_silently(library, cli, damage, which):
     good = cli("search", "kommune", data=library)
     assert good.exit_code == 0
-    path = cache_file(library)
+    path = cache_file(library) if which == "manifest" else shard_files(library)[0]
     path.write_bytes(damage(path.read_bytes()))
     for command in (("search", "kommune"), ("list",), ("show", "krd2013nyevegar")):
         result = cli(*command, data=library)
         assert result.exit_code == 0, result.stderr
         assert result.stderr == ""
     assert cli("search", "kommune", data=library).stdout == good.stdout
-    cache.CacheFile.open(path, (library / "literature.yaml").resolve())  # whole and valid again
+    whole = open_cache(library)  # whole and valid again
+    assert len(whole.lines("records")) == 7
 
 
 def test_corrupt_block_found_while_searching_is_rebuilt(library, cli):
     good = cli("search", "innovasjon", data=library).stdout
-    path = cache_file(library)
+    path = shard_files(library)[0]
     data = bytearray(path.read_bytes())
-    header = json.loads(data.split(b"\n")[1])
-    base = len(cache.MAGIC) + len(data.split(b"\n")[1]) + 1
+    header_line = data.split(b"\n")[1]
+    header = json.loads(header_line)
+    base = len(cache.MAGIC) + len(header_line) + 1
     offset, length, _ = header["sections"]["block.title"]
     data[base + offset + 5] ^= 0x01
     path.write_bytes(bytes(data))
@@ -186,40 +200,60 @@ def test_corrupt_block_found_while_searching_is_rebuilt(library, cli):
 
 def test_cache_from_another_version_is_ignored(library, cli, monkeypatch):
     assert cli("search", "kommune", data=library).exit_code == 0
-    path = cache_file(library)
-    raw = path.read_bytes()
-    lines = raw.split(b"\n", 2)
-    header = json.loads(lines[1])
-    # A cache whose content claims another record: it must not be served.
-    header["fingerprint"] = "another-version"
-    poisoned = cache.MAGIC + json.dumps(header).encode() + b"\n" + lines[2]
-    poisoned = poisoned.replace("Læringsnettverk".encode(), "Forgiftningsnett".encode())
-    path.write_bytes(poisoned)
+    # Every file claims another version, and holds another record: it must not be served.
+    for path in [cache_file(library), *shard_files(library)]:
+        raw = path.read_bytes()
+        raw = raw.replace(cache.fingerprint().encode(), b"0" * len(cache.fingerprint()))
+        path.write_bytes(raw.replace("Læringsnettverk".encode(), "Forgiftningsnett".encode()))
     result = cli("search", "forgiftningsnett", data=library)
     assert result.exit_code == 1
     assert cli("search", "laeringsnettverk", data=library).exit_code == 0
-    assert json.loads(path.read_bytes().split(b"\n")[1])["fingerprint"] == cache.fingerprint()
+    assert open_cache(library).header["fingerprint"] == cache.fingerprint()
     # Another format number is ignored too.
     monkeypatch.setattr(cache, "FORMAT", cache.FORMAT + 1)
     assert cli("search", "laeringsnettverk", data=library).exit_code == 0
-    assert json.loads(path.read_bytes().split(b"\n")[1])["format"] == cache.FORMAT
+    assert open_cache(library).header["format"] == cache.FORMAT
 
 
 def test_cache_is_text_and_json_never_pickle(library, cli):
     assert cli("list", data=library).exit_code == 0
-    raw = cache_file(library).read_bytes()
-    assert raw.startswith(cache.MAGIC)
-    header = json.loads(raw.split(b"\n")[1])
-    base = len(cache.MAGIC) + len(raw.split(b"\n")[1]) + 1
-    for name, (offset, length, _) in header["sections"].items():
-        section = raw[base + offset: base + offset + length].decode("utf-8")
-        if name in ("records", "sortkeys"):
-            for line in section.splitlines():
-                json.loads(line)
-        elif not name.startswith("block."):
-            json.loads(section)
+    manifest = cache_file(library).read_bytes()
+    assert manifest.startswith(cache.MAGIC)
+    json.loads(manifest[len(cache.MAGIC):])
+    for path in shard_files(library):
+        raw = path.read_bytes()
+        assert raw.startswith(cache.MAGIC)
+        header_line = raw.split(b"\n")[1]
+        header = json.loads(header_line)
+        base = len(cache.MAGIC) + len(header_line) + 1
+        for name, (offset, length, _) in header["sections"].items():
+            section = raw[base + offset: base + offset + length].decode("utf-8")
+            if name in ("records", "sortkeys"):
+                for line in section.splitlines():
+                    json.loads(line)
+            elif not name.startswith("block."):
+                json.loads(section)
     source = Path(cache.__file__).read_text(encoding="utf-8")
     assert "import pickle" not in source and "marshal" not in source and "shelve" not in source
+
+
+def test_an_edit_rewrites_one_shard_not_the_library(tmp_path, isolated):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import generate
+
+    folder = generate.generate(6000, tmp_path / "lib")
+    store.load(store.locate(folder))
+    before = {p: p.stat().st_mtime_ns for p in shard_files(folder)}
+    assert len(before) > 2
+    path = folder / "literature.yaml"
+    text = path.read_text(encoding="utf-8")
+    middle = text.index("\n  title: ", len(text) // 2) + 1
+    path.write_text(text[:middle] + "  title: Endra tittel\n" + text[text.index("\n", middle) + 1:], encoding="utf-8")
+    refs = store.load(store.locate(folder)).references
+    assert sum(r.title == "Endra tittel" for r in refs) == 1
+    after = shard_files(folder)
+    assert len(set(after) - set(before)) == 1  # one new shard; the others are the same files
+    assert all(before[p] == p.stat().st_mtime_ns for p in after if p in before)
 
 
 def test_an_unwritable_cache_folder_only_costs_speed(library, cli, isolated):
@@ -262,9 +296,9 @@ def test_processes_building_the_cache_at_once_do_not_corrupt_it(tmp_path, isolat
         expected = [r.to_data() for r in store.load(store.locate(folder)).references]
         assert sorted(json.dumps(r, sort_keys=True) for r in records[0]) == sorted(
             json.dumps(r, sort_keys=True) for r in expected)
-    path = cache.cache_path(folder / "literature.yaml")
-    cache.CacheFile.open(path, (folder / "literature.yaml").resolve())  # one whole cache file
-    assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+    whole = open_cache(folder)  # one whole cache: manifest and every shard it names
+    assert len(whole.lines("records")) == 1500
+    assert not [p for p in cache.cache_dir().iterdir() if p.name.endswith(".tmp")]
 
 
 # --------------------------------------------------------------------------- splitting

@@ -5,16 +5,21 @@ Pydantic 4 s to validate it; a person who edits one record and searches again
 should wait about a second, not half a minute. The YAML files stay the only
 source of truth; this cache is a copy that is checked against them on every run.
 
-What it owns: one file per library file, in ``$XDG_CACHE_HOME/innoref`` (else
-platformdirs' user cache dir), named by a hash of the library file's path. It
-never prints, never exits, and never uses pickle: the file is a text header line,
-a JSON header, then sections of JSON or plain text, so loading it cannot run code.
+What it owns: files in ``$XDG_CACHE_HOME/innoref`` (else platformdirs' user cache
+dir), named by a hash of the library file's path: a manifest ``<name>.cache``
+and the shards it names, ``<name>.<shard>.shard``. It never prints, never exits,
+and never uses pickle: each file is a text header line, a JSON header, then
+sections of JSON or plain text, so loading it cannot run code.
 
 What is cached, per top-level item of ``literature.yaml`` (``store.split_items``):
 the SHA-256 of the item's text, and, when the item was valid, the validated record
-(``Reference.to_data()``), its sort keys (``library.sort_key_for``) and its lines in
-the search index (:mod:`innoref.search`). Whole-library sections hold the keys,
-years, types, languages and themes; each sort order's ranks are a small side file
+(``Reference.to_data()``), its sort keys (``library.sort_key_for``), key, themes,
+year, type, language and its lines in the search index (:mod:`innoref.search`).
+Items are grouped into shards of about a thousand at content-defined places (after
+an item whose digest is 0 modulo 1024), and a shard file is named by its items'
+digests: after an edit, only the shard holding the edited item is written again;
+the manifest lists the shards in order, with the file's SHA-256 and the summary
+the cross-record checks need. Each sort order's ranks are a small side file
 (``<name>.rank-year.json``), made the first time ``list`` needs them.
 
 Rules it keeps:
@@ -29,20 +34,23 @@ Rules it keeps:
 * Cross-record checks (duplicate keys, theme links) run on every load, on the
   cached keys and theme lists; a problem is reported through ``store.load`` itself.
 * The cache is rebuilt silently when missing, unreadable, truncated, from another
-  cache format or from other innoref code (the header carries a fingerprint of the
+  cache format or from other innoref code (every file carries a fingerprint of the
   modules that produce its content), or when a section's CRC does not match.
 * Writes are atomic (``store.atomic_write``: temp file, fsync, rename), so two
-  processes building it at once each write a whole file and the last one wins;
-  a reader keeps its open file, so it never sees half of one and half of another.
+  processes building it at once each write whole files; shards are named by their
+  content, so both write the same bytes under the same name, and the last manifest
+  wins. A reader keeps its shard files open, so a later rename never mixes two
+  builds; shards no manifest names are deleted after two minutes.
 
 Measured design choice (50,000 records, this 2-core machine): rebuilding Reference
 models from cached JSON costs 1.4 s (``json.loads``) + 2.7 s (``model_validate``
 per record; ``TypeAdapter(list[Reference]).validate_json`` 4.8 s,
 ``model_construct`` 10.8 s), far over the 0.6 s target for ``search`` and
 ``list``. So those commands work on the cached data and build (and validate
-again) only the Reference models they display: the hot path reads the library
-file once to hash it (0.05 s), the small JSON sections, and the index blocks a
-query needs. ``store.load()`` (every other command) uses the cache too, skipping
+again) only the Reference models they display: the hot path hashes the library
+file in place (0.03 s), reads the small JSON columns and the index blocks a query
+needs. A first design kept everything in one 100 MB file; rewriting it after a
+one-record edit cost about 1 s, hence the shards. ``store.load()`` (every other command) uses the cache too, skipping
 YAML parsing and re-validating the cached data into models.
 
 API::
@@ -51,6 +59,8 @@ API::
     catalogue.index            # search.Index over the cached records (lazy)
     catalogue.themes           # validated Theme models
     catalogue.order(positions, sort="year", reverse=False)  # as library.sorted_references
+    catalogue.cache.raw("records")  # every cached record, one JSON line per item
+    catalogue.cache.json("years")   # a column of the whole library
     raws, refs, problems = cache.load_records(path)  # for store.load
 """
 
@@ -203,7 +213,7 @@ def _digest(chunk: bytes) -> str:
 
 
 class CacheFile:
-    """Sections of one cache file, read lazily and checked by CRC."""
+    """One file of the cache (a shard): a header and sections, read lazily and checked by CRC."""
 
     def __init__(self, header: dict[str, Any], read: Callable[[int, int], bytes]):
         self.header = header
@@ -211,7 +221,7 @@ class CacheFile:
         self._parsed: dict[str, Any] = {}
 
     @classmethod
-    def open(cls, path: Path, source: Path, expect_sha: str | None = None) -> "CacheFile":
+    def open(cls, path: Path, source: Path) -> "CacheFile":
         try:
             handle = open(path, "rb")
         except OSError:
@@ -224,8 +234,6 @@ class CacheFile:
                 raise CacheUnusable("other format")
             if header.get("fingerprint") != fingerprint() or header.get("source") != str(source):
                 raise CacheUnusable("other version or file")
-            if expect_sha is not None and header.get("sha256") != expect_sha:
-                raise CacheUnusable("library changed")
             base = handle.tell()
             if os.fstat(handle.fileno()).st_size != base + header["payload"]:
                 raise CacheUnusable("truncated")
@@ -247,6 +255,10 @@ class CacheFile:
         out._handle = handle  # kept open: the file we checked, even if another process replaces it
         return out
 
+    @property
+    def count(self) -> int:
+        return self.header["count"]
+
     def raw(self, name: str) -> bytes:
         try:
             offset, length, crc = self.header["sections"][name]
@@ -267,23 +279,26 @@ class CacheFile:
             raise CacheUnusable("record out of range")
         return self._read(offset + start, length)
 
-    def text(self, name: str) -> str:
-        try:
-            return self.raw(name).decode("utf-8")
-        except UnicodeDecodeError:
-            raise CacheUnusable(f"section {name} is corrupt") from None
-
     def json(self, name: str) -> Any:
         if name not in self._parsed:
             try:
-                self._parsed[name] = json.loads(self.raw(name))
+                value = json.loads(self.raw(name))
             except ValueError:
                 raise CacheUnusable(f"section {name} is corrupt") from None
+            if name in _ROWS and (not isinstance(value, list) or len(value) != self.count):
+                raise CacheUnusable(f"section {name} has the wrong length")
+            self._parsed[name] = value
         return self._parsed[name]
 
+    def lines(self, name: str) -> list[bytes]:
+        found = self.raw(name).split(b"\n")[:-1]
+        if len(found) != self.count:
+            raise CacheUnusable(f"section {name} has the wrong length")
+        return found
 
-def _write(path: Path, header: dict[str, Any], sections: dict[str, bytes]) -> CacheFile:
-    """Write the cache atomically and return it, served from memory."""
+
+def _write(path: Path | None, header: dict[str, Any], sections: dict[str, bytes]) -> CacheFile:
+    """Write one cache file atomically (unless ``path`` is None) and return it, from memory."""
     from innoref.store import atomic_write
 
     table: dict[str, list[int]] = {}
@@ -293,11 +308,100 @@ def _write(path: Path, header: dict[str, Any], sections: dict[str, bytes]) -> Ca
         offset += len(data)
     header = {**header, "sections": table, "payload": offset}
     payload = b"".join(sections.values())
-    try:
-        atomic_write(path, MAGIC + json.dumps(header).encode() + b"\n" + payload)
-    except OSError:
-        pass  # a read-only or full cache folder only costs speed
+    if path is not None:
+        try:
+            atomic_write(path, MAGIC + json.dumps(header).encode() + b"\n" + payload)
+        except OSError:
+            pass  # a read-only or full cache folder only costs speed
     return CacheFile(header, lambda o, n: payload[o:o + n])
+
+
+def _shard_path(library_file: Path, shard: str) -> Path:
+    return cache_path(library_file).with_suffix(f".{shard}.shard")
+
+
+class Cache:
+    """One library file's cache: a manifest (``header``) and its shards, in item order.
+
+    Items are grouped into shards at content-defined boundaries (after an item whose
+    digest is 0 modulo :data:`SHARD_SPLIT`), and a shard is named by the digests of
+    its items. An edit of one record therefore changes one shard of about a thousand
+    items; the other shard files are reused as they are, and only the small
+    manifest is rewritten with them.
+    """
+
+    def __init__(self, header: dict[str, Any], shards: list[CacheFile]):
+        from itertools import accumulate
+
+        self.header = header
+        self.shards = shards
+        self.count = header["count"]
+        counts = [s.count for s in shards]
+        if sum(counts) != self.count:
+            raise CacheUnusable("shards do not add up")
+        self.starts = [0, *accumulate(counts)][:len(shards)]
+        self._columns: dict[str, list[Any]] = {}
+
+    @classmethod
+    def open(cls, library_file: Path, source: Path) -> "Cache":
+        try:
+            raw = cache_path(library_file).read_bytes()
+        except OSError:
+            raise CacheUnusable("missing") from None
+        if not raw.startswith(MAGIC):
+            raise CacheUnusable("not an innoref cache")
+        try:
+            header = json.loads(raw[len(MAGIC):])
+            if header.get("format") != FORMAT or header.get("fingerprint") != fingerprint() \
+                    or header.get("source") != str(source):
+                raise CacheUnusable("other version or file")
+            shards = [CacheFile.open(_shard_path(library_file, sid), source) for sid in header["shards"]]
+            return cls(header, shards)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise CacheUnusable("unreadable manifest") from None
+
+    def column(self, name: str) -> list[Any]:
+        if name not in self._columns:
+            out: list[Any] = []
+            for shard in self.shards:
+                out.extend(shard.json(name))
+            self._columns[name] = out
+        return self._columns[name]
+
+    def lines(self, name: str) -> list[bytes]:
+        out: list[bytes] = []
+        for shard in self.shards:
+            out.extend(shard.lines(name))
+        return out
+
+    def block(self, field: str) -> bytes:
+        return b"".join(shard.raw(f"block.{field}") for shard in self.shards)
+
+    def raw(self, name: str) -> bytes:
+        """A line-per-item section of the whole library ("records", "sortkeys", "block.title")."""
+        return b"".join(shard.raw(name) for shard in self.shards)
+
+    def json(self, name: str) -> list[Any]:
+        """A JSON column of the whole library ("keys", "years", "themes", ...)."""
+        return self.column(name)
+
+    def record(self, i: int) -> bytes:
+        from bisect import bisect_right
+
+        if not 0 <= i < self.count:
+            raise CacheUnusable("record out of range")
+        k = bisect_right(self.starts, i) - 1
+        shard, local = self.shards[k], i - self.starts[k]
+        offsets = shard.json("offsets")
+        end = offsets[local + 1] if local + 1 < len(offsets) else shard.size("records")
+        return shard.part("records", offsets[local], end - 1 - offsets[local])
+
+    def theme_members(self) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for shard, start in zip(self.shards, self.starts):
+            for tid, local in shard.json("theme_members").items():
+                out.setdefault(tid, []).extend([start + i for i in local] if start else local)
+        return out
 
 
 # --------------------------------------------------------------------------- building
@@ -307,7 +411,7 @@ def _write(path: Path, header: dict[str, Any], sections: dict[str, bytes]) -> Ca
 class Build:
     """The outcome of reading the library file with the cache's help."""
 
-    cache: CacheFile
+    cache: Cache
     problems: list[Problem]
     raws: Callable[[], list["RawRecord"]]  # every item as store.RawRecord, made on demand
     fresh: dict[int, "Reference"]  # models validated in this run, by item position
@@ -315,6 +419,8 @@ class Build:
 
 # The cache's per-item data, one column (list) per section, in item order.
 _ROWS = ("digests", "records", "sortkeys", "keys", "themes", "years", "types", "langs")
+SHARD_SPLIT = 1024  # about this many items in a shard
+SHARD_MAX = 4096
 
 
 def _columns() -> tuple[str, ...]:
@@ -364,47 +470,14 @@ def _dense_ranks(keys: list[Any], valid: list[int]) -> list[int | None]:
     return ranks
 
 
-def _old_columns(old: CacheFile) -> dict[str, list[Any]]:
-    """Every column of an earlier cache, checked to have one value per item."""
-    count = old.header["count"]
-    cols: dict[str, list[Any]] = {}
-    for name in _columns():
-        if name in ("records", "sortkeys") or name.startswith("block."):
-            cols[name] = old.raw(name).split(b"\n")[:-1]
-        else:
-            cols[name] = old.json(name)
-        if not isinstance(cols[name], list) or len(cols[name]) != count:
-            raise CacheUnusable("sections disagree")
-    return cols
+def _shard_rows(shard: CacheFile) -> list[dict[str, Any]]:
+    """Every item of a shard as a row (to reuse some of them in a new shard)."""
+    cols = {name: shard.lines(name) if name in ("records", "sortkeys") or name.startswith("block.")
+            else shard.json(name) for name in _columns()}
+    return [{name: cols[name][i] for name in cols} for i in range(shard.count)]
 
 
-def _assemble(sources: list[Any], old: dict[str, list[Any]] | None) -> dict[str, list[Any]]:
-    """Columns for the new file: runs of reused items are copied as list slices.
-
-    ``sources[i]`` is the old position of item ``i`` (reused) or its new row.
-    One edit in 50,000 records makes three runs, not 50,000 Python steps per column.
-    """
-    names = _columns()
-    out: dict[str, list[Any]] = {name: [] for name in names}
-    i, n = 0, len(sources)
-    while i < n:
-        src = sources[i]
-        if isinstance(src, int):
-            j = i + 1
-            while j < n and isinstance(sources[j], int) and sources[j] == sources[j - 1] + 1:
-                j += 1
-            assert old is not None
-            for name in names:
-                out[name].extend(old[name][src:src + (j - i)])
-            i = j
-        else:
-            for name in names:
-                out[name].append(src[name])
-            i += 1
-    return out
-
-
-def _sections(cols: dict[str, list[Any]]) -> dict[str, bytes]:
+def _shard_sections(rows: list[dict[str, Any]]) -> dict[str, bytes]:
     from itertools import accumulate
 
     from innoref.search import theme_members
@@ -415,47 +488,49 @@ def _sections(cols: dict[str, list[Any]]) -> dict[str, bytes]:
     def lines(values: list[bytes]) -> bytes:
         return b"\n".join(values) + b"\n" if values else b""
 
-    records = cols["records"]
-    offsets = [0, *accumulate(len(r) + 1 for r in records)][:len(records)]
+    records = [r["records"] for r in rows]
+    themes = [r["themes"] for r in rows]
     out = {
-        "digests": js(cols["digests"]),
+        "digests": js([r["digests"] for r in rows]),
         "records": lines(records),
-        "offsets": js(offsets),
-        "sortkeys": lines(cols["sortkeys"]),
-        "keys": js(cols["keys"]),
-        "themes": js(cols["themes"]),
-        "theme_members": js(theme_members(cols["themes"])),
-        "years": js(cols["years"]),
-        "types": js(cols["types"]),
-        "langs": js(cols["langs"]),
+        "offsets": js([0, *accumulate(len(r) + 1 for r in records)][:len(records)]),
+        "sortkeys": lines([r["sortkeys"] for r in rows]),
+        "keys": js([r["keys"] for r in rows]),
+        "themes": js(themes),
+        "theme_members": js(theme_members(themes)),
+        "years": js([r["years"] for r in rows]),
+        "types": js([r["types"] for r in rows]),
+        "langs": js([r["langs"] for r in rows]),
     }
     for name in _columns():
         if name.startswith("block."):
-            out[name] = lines(cols[name])
+            out[name] = lines([r[name] for r in rows])
     return out
 
 
-def _summary(cols: dict[str, list[Any]]) -> dict[str, Any]:
-    """Facts for the cross-record checks, over every record of the file."""
-    keys = [k for k in cols["keys"] if k is not None]
-    return {"duplicate_keys": len(set(keys)) != len(keys),
-            "used_themes": sorted({t for ids in cols["themes"] for t in ids})}
+def _groups(digests: list[str | None]) -> list[list[int]]:
+    """Item positions cut into shards where the content says (see :class:`Cache`)."""
+    groups: list[list[int]] = []
+    current: list[int] = []
+    for position, digest in enumerate(digests):
+        current.append(position)
+        if digest is None:
+            boundary = len(current) >= SHARD_SPLIT
+        else:
+            boundary = int(digest[-6:], 16) % SHARD_SPLIT == 0 or len(current) >= SHARD_MAX
+        if boundary:
+            groups.append(current)
+            current = []
+    if current:
+        groups.append(current)
+    return groups
 
 
-_MARKERS = ("<<<<<<<", "=======", ">>>>>>>", "|||||||")
+def _build(path: Path, data: bytes, sha: str, old: Cache | None, force: bool = False) -> Build:
+    """Parse and validate what changed since ``old``, reuse the rest, write the cache.
 
-
-def _conflicts(text: str, where: str) -> list[Problem]:
-    from innoref import store
-
-    # store.conflict_problems scans line by line; most files hold no marker at all.
-    if not any(marker in text for marker in _MARKERS):
-        return []
-    return store.conflict_problems(text, where)
-
-
-def _build(path: Path, data: bytes, sha: str, old: CacheFile | None) -> Build:
-    """Parse and validate what changed since ``old``, reuse the rest, write the cache."""
+    ``force`` ignores shard files already on disk (after one was found corrupt).
+    """
     from innoref import store, yamlio
     from innoref.models import FIELD_NAMES, Reference
 
@@ -469,43 +544,56 @@ def _build(path: Path, data: bytes, sha: str, old: CacheFile | None) -> Build:
             line = body[: exc.start].count(b"\n") + 1
             raise DataError([Problem(where, line, 1, "not UTF-8 text; save the file as UTF-8")]) from None
 
-    old_cols: dict[str, list[Any]] | None = None
-    reuse: dict[str, int] = {}
-    if old is not None:
-        try:
-            old_cols = _old_columns(old)
-            records = old_cols["records"]
-            for i, digest in enumerate(old_cols["digests"]):
-                if digest is not None and records[i] != b"null":
-                    reuse.setdefault(digest, i)
-        except CacheUnusable:
-            old_cols, reuse = None, {}
-    problems: list[Problem] = []
-    if any(marker.encode() in body for marker in _MARKERS):
-        problems = _conflicts(whole_text(), where)
     split = None
-    if not problems:
-        try:
-            split = split_item_bytes(body)
-            if split is not None:  # the lines before the first item must be UTF-8 too
-                body[: len(body) - sum(len(chunk) for _, chunk in split[1])].decode("utf-8")
-        except UnicodeDecodeError:
-            whole_text()  # raises the problem with its line
-    sources: list[Any] = []  # per item: old position, or its new row
+    try:
+        # A file that splits into plain top-level items has no conflict markers
+        # (they are top-level lines); store.parse_items looks for them otherwise.
+        split = split_item_bytes(body)
+        if split is not None:  # the lines before the first item must be UTF-8 too
+            body[: len(body) - sum(len(chunk) for _, chunk in split[1])].decode("utf-8")
+    except UnicodeDecodeError:
+        whole_text()  # raises the problem with its line
+    problems: list[Problem] = []
+    rows: list[dict[str, Any] | None] = []  # None: comes with a shard that is reused whole
     raws: dict[int, RawRecord] = {}  # items parsed in this run
     fresh: dict[int, Reference] = {}
+    reused: dict[int, CacheFile] = {}  # group number -> shard file on disk
     standalone = split is not None
     if split is not None:
-        pending: list[tuple[int, int, bytes, str]] = []
-        for position, (start, chunk) in enumerate(split[1]):
-            digest = _digest(chunk)
-            hit = reuse.get(digest)
-            if hit is not None:
-                sources.append(hit)  # the same bytes were read, decoded and validated before
-                continue
-            sources.append(_invalid_row(digest))
-            pending.append((position, start, chunk, digest))
-        for position, start, chunk, digest in pending:
+        items = split[1]
+        digests = [_digest(chunk) for _, chunk in items]
+        groups = _groups(digests)
+        names = [hashlib.sha256("".join(digests[p] for p in g).encode()).hexdigest()[:32] for g in groups]
+        rows = [None] * len(items)
+        needed: list[int] = []
+        for number, (group, name) in enumerate(zip(groups, names)):
+            try:
+                if force:
+                    raise CacheUnusable("rebuilding")
+                reused[number] = CacheFile.open(_shard_path(path, name), path)
+            except CacheUnusable:
+                needed.extend(group)
+        old_rows: dict[str, dict[str, Any]] = {}
+        if needed and old is not None and not force:
+            wanted = {digests[p] for p in needed}
+            try:
+                for shard in old.shards:
+                    if wanted.intersection(shard.json("digests")):
+                        for row in _shard_rows(shard):
+                            if row["digests"] in wanted and row["records"] != b"null":
+                                old_rows.setdefault(row["digests"], row)
+            except CacheUnusable:
+                old_rows = {}
+        pending: list[int] = []
+        for position in needed:
+            row = old_rows.get(digests[position])
+            if row is not None:
+                rows[position] = row  # the same bytes were read, decoded and validated before
+            else:
+                rows[position] = _invalid_row(digests[position])
+                pending.append(position)
+        for position in pending:
+            start, chunk = items[position]
             try:
                 item = chunk.decode("utf-8")
             except UnicodeDecodeError:
@@ -522,35 +610,85 @@ def _build(path: Path, data: bytes, sha: str, old: CacheFile | None) -> Build:
     if not standalone:
         # Not a plain list of items, or an item that needs the others (anchors) or
         # has a syntax error: parse the whole file exactly as an uncached load does.
-        parsed = store.parse_items(whole_text(), where) if not problems else store.Parsed(problems=problems)
+        parsed = store.parse_items(whole_text(), where)
         problems = list(parsed.problems)
-        sources = [_invalid_row(None) for _ in parsed.records]
+        rows = [_invalid_row(None) for _ in parsed.records]
         raws = dict(enumerate(parsed.records))
+        groups = _groups([None] * len(rows))
+        names = [hashlib.sha256(f"{sha}:{number}".encode()).hexdigest()[:32] for number in range(len(groups))]
+        reused = {}
     for position in sorted(raws):
         raw = raws[position]
         good, more = store.validate_records(where, [raw], Reference, FIELD_NAMES)
         problems += more
         if good:
             fresh[position] = good[0]
-            sources[position] = _row_from_ref(good[0], sources[position]["digests"])
-    cols = _assemble(sources, old_cols)
-    header = {"format": FORMAT, "fingerprint": fingerprint(), "source": str(path), "sha256": sha,
-              "count": len(sources), "invalid": sum(r == b"null" for r in cols["records"]),
-              "problems": len(problems), **_summary(cols)}
-    cache = _write(cache_path(path), header, _sections(cols))
+            row = rows[position]
+            rows[position] = _row_from_ref(good[0], row["digests"] if row else None)
+    shards: list[CacheFile] = []
+    shard_names: list[str] = []
+    for number, (group, name) in enumerate(zip(groups, names)):
+        if number in reused:
+            shards.append(reused[number])
+            shard_names.append(name)
+            continue
+        group_rows = [rows[p] for p in group]
+        dirty = any(r["records"] == b"null" for r in group_rows)
+        # A shard holding an invalid item is named apart: it is never reused whole,
+        # so that item is parsed (and its problem reported) on every load.
+        name = name + "d" if dirty else name
+        header = {"format": FORMAT, "fingerprint": fingerprint(), "source": str(path), "count": len(group)}
+        shards.append(_write(_shard_path(path, name), header, _shard_sections(group_rows)))
+        shard_names.append(name)
+    manifest = {"format": FORMAT, "fingerprint": fingerprint(), "source": str(path), "sha256": sha,
+                "count": len(rows), "shards": shard_names,
+                "invalid": sum(n.endswith("d") for n in shard_names), "problems": len(problems)}
+    cache = Cache(manifest, shards)
+    keys = [k for k in cache.column("keys") if k is not None]
+    manifest["duplicate_keys"] = len(set(keys)) != len(keys)
+    manifest["used_themes"] = sorted({t for ids in cache.column("themes") for t in ids})
+    try:
+        from innoref.store import atomic_write
+
+        atomic_write(cache_path(path), MAGIC + json.dumps(manifest).encode() + b"\n")
+        _collect_garbage(path, set(shard_names))
+    except OSError:
+        pass
 
     def all_raws() -> list[RawRecord]:
         if split is None or not standalone:
             return [raws[i] for i in sorted(raws)]
+        records = cache.lines("records")
         out = []
         for position, (start, chunk) in enumerate(split[1]):
             raw = raws.get(position)
             if raw is None:
-                raw = store.RawRecord(json.loads(cols["records"][position]), start + 1, chunk.decode("utf-8"), start)
+                raw = store.RawRecord(json.loads(records[position]), start + 1, chunk.decode("utf-8"), start)
             out.append(raw)
         return out
 
     return Build(cache, problems, all_raws, fresh)
+
+
+def _collect_garbage(library_file: Path, keep: set[str], grace: float = 120.0) -> None:
+    """Delete shard files of this library that the manifest no longer names.
+
+    Only files older than ``grace`` seconds: another process may be writing a
+    manifest that names a shard just written.
+    """
+    import time
+
+    prefix = cache_path(library_file).stem + "."
+    now = time.time()
+    for entry in os.scandir(cache_path(library_file).parent):
+        if entry.name.startswith(prefix) and entry.name.endswith(".shard"):
+            if entry.name[len(prefix):-len(".shard")] in keep:
+                continue
+            try:
+                if now - entry.stat().st_mtime > grace:
+                    os.unlink(entry.path)
+            except OSError:
+                pass
 
 
 def _read_library(path: Path) -> bytes:
@@ -577,16 +715,18 @@ def _file_sha(path: Path) -> str:
         raise InnorefError(f"{path}: cannot read: {exc.strerror}") from None
 
 
-def refresh(path: Path) -> Build:
+def refresh(path: Path, force: bool = False) -> Build:
     """Bring the cache of ``path`` up to date with the file and return it."""
-    sha = _file_sha(path)
-    target = cache_path(path)
-    try:
-        cache = CacheFile.open(target, path)
-    except CacheUnusable:
+    if force:
         data = _read_library(path)
-        return _build(path, data, hashlib.sha256(data).hexdigest(), None)
-    if cache.header.get("sha256") == sha and not cache.header.get("invalid") and not cache.header.get("problems"):
+        return _build(path, data, hashlib.sha256(data).hexdigest(), None, force=True)
+    sha = _file_sha(path)
+    try:
+        cache = Cache.open(path, path)
+    except CacheUnusable:
+        cache = None
+    if cache is not None and cache.header.get("sha256") == sha and not cache.header.get("invalid") \
+            and not cache.header.get("problems"):
 
         def raws() -> list[RawRecord]:
             from innoref import store
@@ -595,7 +735,7 @@ def refresh(path: Path) -> Build:
             split = split_items(text)
             if split is None:  # cached whole-file parse: parse again to place problems
                 return store.parse_items(text, str(path)).records
-            records = cache.raw("records").split(b"\n")
+            records = cache.lines("records")
             return [store.RawRecord(json.loads(records[k]), start + 1, chunk, start)
                     for k, (start, chunk) in enumerate(split[1])]
 
@@ -617,12 +757,12 @@ def load_records(path: Path) -> tuple[list["RawRecord"], list["Reference"], list
     """
     from innoref.models import Reference
 
+    force = False
     for attempt in (1, 2):
-        build = refresh(path)
+        build = refresh(path, force=force)
         try:
-            records = build.cache.raw("records").split(b"\n")
             refs = []
-            for position, record in enumerate(records[:-1]):
+            for position, record in enumerate(build.cache.lines("records")):
                 if position in build.fresh:
                     refs.append(build.fresh[position])
                 elif record != b"null":
@@ -631,13 +771,20 @@ def load_records(path: Path) -> tuple[list["RawRecord"], list["Reference"], list
         except (CacheUnusable, ValueError):
             if attempt == 2:
                 raise
-            _discard(path)
+            force = True
     raise AssertionError("unreachable")
 
 
 def _discard(path: Path) -> None:
+    """Forget the cache of ``path``: its manifest, shards and side files."""
+    prefix = cache_path(path).stem + "."
     try:
-        os.unlink(cache_path(path))
+        for entry in os.scandir(cache_path(path).parent):
+            if entry.name.startswith(prefix) or entry.name == cache_path(path).name:
+                try:
+                    os.unlink(entry.path)
+                except OSError:
+                    pass
     except OSError:
         pass
 
@@ -646,40 +793,35 @@ def _discard(path: Path) -> None:
 
 
 class CachedSource:
-    """A search.IndexSource over a cache file."""
+    """A search.IndexSource over the cache."""
 
-    def __init__(self, cache: CacheFile, fresh: dict[int, "Reference"]):
+    def __init__(self, cache: Cache, fresh: dict[int, "Reference"]):
         self.cache = cache
         self.fresh = fresh
-        self.count = cache.header["count"]
+        self.count = cache.count
 
     def block(self, field: str) -> bytes:
-        return self.cache.raw(f"block.{field}")  # checked by its CRC
+        return self.cache.block(field)  # each shard's part checked by its CRC
 
     def years(self) -> list[int | None]:
-        return self.cache.json("years")
+        return self.cache.column("years")
 
     def types(self) -> list[str]:
-        return self.cache.json("types")
+        return self.cache.column("types")
 
     def langs(self) -> list[str | None]:
-        return self.cache.json("langs")
+        return self.cache.column("langs")
 
     def theme_members(self) -> dict[str, list[int]]:
-        return self.cache.json("theme_members")
+        return self.cache.theme_members()
 
     def reference(self, i: int) -> "Reference":
         if i in self.fresh:
             return self.fresh[i]
         from innoref.models import Reference
 
-        offsets = self.cache.json("offsets")
-        if not 0 <= i < len(offsets):
-            raise CacheUnusable("record out of range")
-        end = offsets[i + 1] if i + 1 < len(offsets) else self.cache.size("records")
-        line = self.cache.part("records", offsets[i], end - 1 - offsets[i])
         try:
-            data = json.loads(line)
+            data = json.loads(self.cache.record(i))
         except ValueError:
             raise CacheUnusable("record is corrupt") from None
         # Validated again, from data that was valid when its text was last read.
@@ -693,7 +835,7 @@ class Catalogue:
     location: "Location"
     themes: list["Theme"]
     index: "Index"
-    cache: CacheFile
+    cache: Cache | None
     literature_path: Path | None
 
     @property
@@ -707,6 +849,7 @@ class Catalogue:
         order (so an edit does not pay for four sorts it may not need), then reused
         while the library file and the code are unchanged.
         """
+        assert self.cache is not None and self.literature_path is not None
         header = self.cache.header
         target = cache_path(self.literature_path).with_suffix(f".rank-{sort}.json")
         try:
@@ -716,7 +859,7 @@ class Catalogue:
                 return saved["ranks"]
         except (OSError, ValueError, KeyError, TypeError):
             pass
-        lines = self.cache.raw("sortkeys").split(b"\n")[:-1]
+        lines = self.cache.lines("sortkeys")
         try:
             keys = json.loads(b"[" + b",".join(lines) + b"]")
         except ValueError:
@@ -756,7 +899,7 @@ def use_catalogue(location: "Location", work: Callable[[Catalogue], Any]) -> Any
     """
     for attempt in (1, 2):
         try:
-            return work(_open_catalogue(location))
+            return work(_open_catalogue(location, force=attempt == 2))
         except CacheUnusable:
             lit = location.read_path("literature.yaml")
             if attempt == 2 or lit is None:
@@ -796,7 +939,7 @@ def _themes(path: Path) -> list["Theme"] | None:
     return themes
 
 
-def _open_catalogue(location: "Location") -> Catalogue:
+def _open_catalogue(location: "Location", force: bool = False) -> Catalogue:
     from innoref import store
     from innoref.models import Theme
     from innoref.search import Index, MemorySource
@@ -814,8 +957,8 @@ def _open_catalogue(location: "Location") -> Catalogue:
     lit_path = location.read_path(store.LITERATURE)
     if lit_path is None:
         empty = Index(MemorySource([]), themes)
-        return Catalogue(location, themes, empty, None, None)  # type: ignore[arg-type]
-    build = refresh(lit_path)
+        return Catalogue(location, themes, empty, None, None)
+    build = refresh(lit_path, force=force)
     if build.problems:
         fail()
     # The cross-record checks, on every load: the key and theme summary was taken
