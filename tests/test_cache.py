@@ -243,6 +243,7 @@ def test_an_edit_rewrites_one_shard_not_the_library(tmp_path, isolated):
 
     folder = generate.generate(6000, tmp_path / "lib")
     store.load(store.locate(folder))
+    assert open_cache(folder).header["invalid"] == 0
     before = {p: p.stat().st_mtime_ns for p in shard_files(folder)}
     assert len(before) > 2
     path = folder / "literature.yaml"
@@ -352,3 +353,27 @@ def test_non_utf8_bytes_in_an_edited_cached_library_are_placed(library, cli):
     cached = cli("check", data=library).stderr
     assert uncached_problems(library) == [f"{library / 'literature.yaml'}:{line}:1: not UTF-8 text; save the file as UTF-8"]
     assert uncached_problems(library)[0] in cached
+
+
+def test_an_unchanged_library_is_not_parsed_again(tmp_path, monkeypatch, cli):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import generate
+
+    folder = generate.generate(3000, tmp_path / "lib")
+    assert cli("search", "innovasjon", data=folder).exit_code == 0
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("the cache was rebuilt for an unchanged file")
+
+    monkeypatch.setattr(cache, "_build", no_build)
+    assert cli("search", "innovasjon", data=folder).exit_code == 0
+    assert cli("list", "--limit", "20", data=folder).exit_code == 0
+
+
+def test_invalid_records_are_reported_on_every_load(library, cli):
+    path = library / "literature.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  year: 1999\n", "  year: 1066\n"), encoding="utf-8")
+    for _ in range(3):
+        result = cli("search", "innovasjon", data=library)
+        assert result.exit_code == 1
+        assert "bolkesjo1999fylkeskommunen: year: year 1066 is not between 1450" in result.stderr

@@ -636,13 +636,13 @@ def _build(path: Path, data: bytes, sha: str, old: Cache | None, force: bool = F
         dirty = any(r["records"] == b"null" for r in group_rows)
         # A shard holding an invalid item is named apart: it is never reused whole,
         # so that item is parsed (and its problem reported) on every load.
-        name = name + "d" if dirty else name
+        name = name + "-invalid" if dirty else name
         header = {"format": FORMAT, "fingerprint": fingerprint(), "source": str(path), "count": len(group)}
         shards.append(_write(_shard_path(path, name), header, _shard_sections(group_rows)))
         shard_names.append(name)
     manifest = {"format": FORMAT, "fingerprint": fingerprint(), "source": str(path), "sha256": sha,
                 "count": len(rows), "shards": shard_names,
-                "invalid": sum(n.endswith("d") for n in shard_names), "problems": len(problems)}
+                "invalid": sum(n.endswith("-invalid") for n in shard_names), "problems": len(problems)}
     cache = Cache(manifest, shards)
     keys = [k for k in cache.column("keys") if k is not None]
     manifest["duplicate_keys"] = len(set(keys)) != len(keys)
