@@ -290,3 +290,29 @@ def test_the_progress_bar_shows_on_a_terminal_only(cli, empty, monkeypatch):
     assert "reading entries" in result.stderr or "checking" in result.stderr
     result = cli("import", FIXTURES / "zotero.json", data=empty)
     assert "reading" not in result.stderr
+
+
+# --------------------------------------------------------------------------- the decoder's fast path
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = ["a", "B", "ø", "Ø", "æ", " ", "  ", "\t", "-", "--", "---", "~", "{", "}", "{}", "``", "''", "'", "`",
+           ",", ".", ":", "1", "\\aa", "\\AA", "{\\aa}", "\\aa ", "\\o", "{\\O}", "\\o{}", "\\ae", "\\ss{}",
+           "\\\"o", "\\\"{o}", "{\\\"o}", "\\\" o", "\\\"{}", "\\'e", "\\'\\i", "\\'{\\i}", "\\`a", "\\^o", "\\~n",
+           "\\=o", "\\.z", "\\v{s}", "\\v s", "\\c c", "\\c{c}", "\\u{g}", "\\H{o}", "\\k{a}", "\\r{u}", "\\d{s}",
+           "\\b{b}", "\\t{oo}", "\\&", "\\%", "%", "\\$", "\\#", "\\_", "\\textendash", "\\textendash{}",
+           "\\textemdash ", "\\L{}", "\\l", "\\i", "\\j", "\\int", "\\emph{x}", "\\textbf{y}", "$x$", "\\url{u}",
+           "!`", "?`", "\\ ", "\\{", "\\}", "\\oe", "\\OE", "\\o stby", "\\aa\\aa"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=12).map("".join))
+def test_the_fast_path_decodes_exactly_as_the_middleware(latex):
+    """Decoder._simple is a shortcut, never a second opinion: where it answers, the
+    LatexDecodingMiddleware (pylatexenc) answers the same."""
+    decoder = bibtex.Decoder()
+    escaped = bibtex._UNESCAPED_PERCENT.sub(r"\\%", latex)  # as Decoder.text does first
+    fast = decoder._simple(escaped)
+    if fast is not None:
+        assert fast == decoder._full(escaped, latex)

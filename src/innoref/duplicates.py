@@ -168,22 +168,21 @@ class DuplicateIndex:
         record's year (bulk imports); otherwise every title is compared, after
         cheap filters on length and on the title's first or last letters."""
         f = item if isinstance(item, Facts) else Facts.of(item)
-        title = f.title.casefold()
-        length = len(title)
+        norm = f.norm
+        length = len(f.title)
         slack = max(3, length // 10)
-        head, tail = title[:4], title[-4:]
+        head, tail = norm[:4], norm[-4:]
         pool = self.by_year.get(f.year, []) if same_year else self.facts
         found: list[Near] = []
         for other in pool:
-            t = other.title
-            if abs(len(t) - length) > slack or other.key == ignore:
+            if abs(len(other.title) - length) > slack or other.key == ignore:
                 continue
-            t = t.casefold()
+            o = other.norm
             # One typo cannot change both the first and the last four letters of a
             # title of ten or more letters (shorter ones are compared in full).
-            if length >= 10 and t[:4] != head and t[-4:] != tail:
+            if len(norm) >= 10 and o[:4] != head and o[-4:] != tail:
                 continue
-            if other.ident == f.ident or not near_titles(f.norm, other.norm):
+            if other.ident == f.ident or not near_titles(norm, o):
                 continue
             found.append(Near(other.key, other.title))
             if len(found) >= limit:

@@ -65,6 +65,12 @@ _ESCAPES = {
 }
 
 
+# Characters _safe_char refuses, for searching whole texts at once.
+_UNSAFE = re.compile("[^\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029]")
+_UNSAFE_OR_TAB = re.compile("[^\t\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029]")
+_TO_ESCAPE = re.compile('[\\\\"]|' + _UNSAFE.pattern)
+
+
 def _safe_char(ch: str) -> bool:
     """A character that may stand as itself in any scalar style and is no line break
     to either YAML version (libyaml and PyYAML read NEL, LS and PS as breaks)."""
@@ -100,7 +106,7 @@ def plain_ok(value: str, *, flow: bool = False) -> bool:
     """True when ``value`` can be written without quotes and read back unchanged."""
     if not value or value[0] in _INDICATOR_START or value != value.strip():
         return False
-    if not all(_safe_char(ch) for ch in value):
+    if _UNSAFE.search(value):
         return False
     if ": " in value or " #" in value or value.endswith(":"):
         return False
@@ -110,6 +116,8 @@ def plain_ok(value: str, *, flow: bool = False) -> bool:
 
 
 def double_quoted(value: str) -> str:
+    if not _TO_ESCAPE.search(value):
+        return f'"{value}"'
     out = ['"']
     for ch in value:
         if ch in _ESCAPES:
@@ -141,7 +149,7 @@ def scalar(value: Any, *, flow: bool = False) -> str:
 def _fold(value: str, indent: int) -> list[str] | None:
     """``value`` wrapped for a ``>-`` block at ``indent``, or None when folding
     cannot keep the text exactly (line breaks, doubled spaces at every break)."""
-    if "\n" in value or value != value.strip() or not all(_safe_char(ch) for ch in value):
+    if "\n" in value or value != value.strip() or _UNSAFE.search(value):
         return None
     width = max(WRAP_AT - indent, 20)
     lines: list[str] = []
@@ -180,7 +188,7 @@ def _literal(value: str) -> tuple[str, list[str]] | None:
     for line in lines:
         if line[:1] in (" ", "\t") or (line and not line.strip()):
             return None
-        if not all(_safe_char(ch) or ch == "\t" for ch in line):
+        if _UNSAFE_OR_TAB.search(line):
             return None
     return ("|" if trailing else "|-"), lines
 

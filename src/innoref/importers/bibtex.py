@@ -67,6 +67,18 @@ _TEXT_MACROS = {"TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2e", "BibTeX": "
                 "textquotedbl": '"', "slash": "/", "textslash": "/"}
 _NEEDS_DECODING = re.compile(r"[\\{}$~%]|--|``|''|!`|\?`")
 _UNESCAPED_PERCENT = re.compile(r"(?<!\\)%")
+# The macros of the fast path (Decoder._simple): accents on one letter (\"o, \"{o},
+# \'\i, \v{s}, \c c), letters and dashes by name (\aa, \O{}, \ss, \textendash) with
+# the space TeX eats after them, and the escaped specials \& \% \$ \# \_.
+_SIMPLE_MACRO = re.compile(
+    r"\\(?:"
+    r"[\"'`^~=.]\s*(?:\{\s*(?:\\[ij](?![^\W\d_])|[A-Za-z])\s*\}|\\[ij](?![^\W\d_])[ \t]*|[A-Za-z])"
+    r"|[uvHckrdb](?:\s*\{\s*(?:\\[ij](?![^\W\d_])|[A-Za-z])\s*\}|[ \t]+[A-Za-z])"
+    r"|(?:aa|AA|ae|AE|oe|OE|ss|o|O|l|L|i|j|textendash|textemdash)(?![^\W\d_])(?:\{\}|[ \t]*)"
+    r"|[&%$#_]"
+    r")"
+)
+_LIGATURES = (("---", "\u2014"), ("--", "\u2013"), ("``", "\u201c"), ("''", "\u201d"), ("~", "\u00a0"))
 
 
 # --------------------------------------------------------------------------- LaTeX decoding
@@ -125,6 +137,7 @@ class Decoder:
             decoder=_Text(latex_context=text_db, math_mode="verbatim", keep_braced_groups=False)
         )
         self._cache: dict[str, str] = {}
+        self._macros: dict[str, str] = {}
 
     @staticmethod
     def _expander(body: str):
@@ -149,11 +162,49 @@ class Decoder:
         if cached is None:
             # A bare % would start a TeX comment; in a .bib value it means a percent sign.
             latex = _UNESCAPED_PERCENT.sub(r"\\%", value)
-            with _quiet("pylatexenc"):
-                decoded, error = self.middleware._transform_python_value_string(latex)
-            cached = " ".join(decoded.split()) if not error else _strip_braces(value)
+            cached = self._simple(latex)
+            if cached is None:
+                cached = self._full(latex, value)
             self._cache[value] = cached
         return cached
+
+    def _full(self, latex: str, value: str) -> str:
+        with _quiet("pylatexenc"):
+            decoded, error = self.middleware._transform_python_value_string(latex)
+        return " ".join(decoded.split()) if not error else _strip_braces(value)
+
+    def _simple(self, latex: str) -> str | None:
+        """The common case, fast: accents, letters such as \\aa and \\o, \\&, protective
+        braces, dashes, ties and TeX quotes, and nothing else. Each such macro is
+        decoded by the middleware itself (once, then remembered), so the result is
+        the middleware's (a property test compares the two); anything else, or
+        unbalanced braces, returns None and the whole value goes to the middleware."""
+        depth = 0
+        for ch in latex:
+            if ch == "{":
+                depth += 1
+            elif ch == "}":
+                depth -= 1
+                if depth < 0:
+                    return None
+        if depth:
+            return None
+        out = _SIMPLE_MACRO.sub(lambda m: self._macro(m.group(0)), latex)
+        if "\\" in out or "$" in out or "!`" in out or "?`" in out:
+            return None
+        for tex, char in _LIGATURES:
+            out = out.replace(tex, char)
+        return " ".join(out.replace("{", "").replace("}", "").split())
+
+    def _macro(self, tex: str) -> str:
+        text = self._macros.get(tex)
+        if text is None:
+            with _quiet("pylatexenc"):
+                text, error = self.middleware._transform_python_value_string(tex)
+            if error or "\\" in text:
+                text = "\\"  # not simple after all: the caller falls back to the whole value
+            self._macros[tex] = text
+        return text
 
     def entry(self, entry) -> Any:
         """The middleware applied to one bibtexparser Entry (in place)."""
@@ -193,6 +244,16 @@ def _split_concat(raw: str) -> list[str]:
 
 def expand(raw: str, strings: dict[str, str], undefined: list[str]) -> str:
     """A field's raw value with its enclosing removed, macros expanded, # joined."""
+    if "#" not in raw:  # no concatenation: the common case, without a walk over every character
+        part = raw.strip()
+        if part[:1] == "{" and part[-1:] == "}" or part[:1] == '"' and part[-1:] == '"' and len(part) > 1:
+            return part[1:-1]
+        if not part or part.isdigit():
+            return part
+        if part.lower() in strings:
+            return strings[part.lower()]
+        undefined.append(part)
+        return part
     out = []
     for part in _split_concat(raw):
         if not part:
