@@ -203,6 +203,47 @@ def register(case: Case) -> None:
     CASES.append(case)
 
 
+# --- issue 5: writing. A .bib of 10,000 entries is the generated 10,000-record library
+# exported by `innoref export --format bibtex` (classic BibTeX: {\o}, {\aa}, braced
+# capitals, institution/type/number), imported into a fresh copy of the shipped list.
+IMPORT_N = 10000
+
+
+def _bib(bench: Bench) -> Path:
+    return bench.root / f"import-{IMPORT_N}.bib"
+
+
+def _write_bib(bench: Bench) -> None:
+    done = bench.run(["--data", str(bench.corpus(IMPORT_N)), "export", "--format", "bibtex", "-o", str(_bib(bench))])
+    if done.returncode != 0:
+        raise SystemExit(f"set-up failed: export of {IMPORT_N} records\n{done.stderr}")
+
+
+def _fresh_shipped(bench: Bench) -> None:
+    shutil.rmtree(bench.root / "import-target", ignore_errors=True)
+    shutil.copytree(REPO / "data", bench.root / "import-target")
+
+
+def _add_one(folder: str) -> Callable[[Bench], list[str]]:
+    def argv(bench: Bench) -> list[str]:
+        bench.edits += 1  # a new title each run: the same record twice would be refused as a duplicate
+        return ["--data", str(bench.copy_corpus(folder)), "add", "--type", "report", "--title",
+                f"Heltid i praksis, del {bench.edits} ({time.time_ns()})", "--author", "Nordmann, Kari",
+                "--year", "2024", "--publisher", "Eksempelforlaget", "--number", f"2024:{bench.edits}",
+                "--theme", "heltid-deltid", "--no-input"]
+
+    return argv
+
+
+register(Case(f"`innoref import` of {IMPORT_N:,} BibTeX entries into the shipped list",
+              lambda b: ["--data", str(b.root / "import-target"), "import", str(_bib(b))], 15.0,
+              prepare=_write_bib, before=_fresh_shipped))
+register(Case("`innoref add` of one record into {n} records", _add_one("add"), 1.0,
+              prepare=lambda b: b.run(_add_one("add")(b))))
+register(Case("first `innoref add` into {n} records after a hand edit of one record", _add_one("edited"),
+              None, prepare=lambda b: b.run(_add_one("edited")(b)), before=_edit_one_record))
+
+
 def time_case(bench: Bench, case: Case, runs: int, log: Callable[[str], None]) -> Result:
     result = Result(case)
     if case.prepare:
