@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from innoref.errors import QueryError
@@ -70,7 +69,6 @@ ALIASES = {
     "authors": "author", "editor": "author", "editors": "author", "keywords": "keyword",
     "language": "lang", "themes": "theme", "booktitle": "journal", "notes": "note",
 }
-_TEXT_FIELDS = ("author", "title", "publisher", "series", "key", "keyword", "journal", "abstract", "note")
 _FIELD = re.compile(r"([A-Za-z]+):")
 _YEAR = re.compile(r"^(?:(?P<op>>=|<=|>|<)?(?P<one>\d{1,4})|(?P<lo>\d{1,4})?\.\.(?P<hi>\d{1,4})?)$")
 _KEYWORDS = ("OR", "AND", "NOT")
@@ -80,7 +78,24 @@ _KEYWORDS = ("OR", "AND", "NOT")
 
 
 class Node:
-    """A predicate over the records of a :class:`~innoref.search.Index`."""
+    """A predicate over the records of a :class:`~innoref.search.Index`.
+
+    Nodes are small immutable values compared by their fields (``_fields``); plain
+    classes rather than dataclasses, whose generated code costs a millisecond each
+    at import, and every command that filters imports this module.
+    """
+
+    __slots__ = ()
+    _fields: tuple[str, ...] = ()
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and all(getattr(self, f) == getattr(other, f) for f in self._fields)
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, *(getattr(self, f) for f in self._fields)))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(repr(getattr(self, f)) for f in self._fields)})"
 
     def select(self, index: "Index") -> set[int]:
         raise NotImplementedError
@@ -90,8 +105,9 @@ class Node:
         return iter(())
 
 
-@dataclass(frozen=True)
 class Everything(Node):
+    __slots__ = ()
+
     def select(self, index: "Index") -> set[int]:
         return set(range(index.count))
 
@@ -99,12 +115,15 @@ class Everything(Node):
         return "*"
 
 
-@dataclass(frozen=True)
 class Text(Node):
     """A term (one word) or phrase (several), in one field or (field None) in all."""
 
-    words: tuple[str, ...]
-    field: str | None = None
+    __slots__ = ("words", "field")
+    _fields = ("words", "field")
+
+    def __init__(self, words: tuple[str, ...], field: str | None = None):
+        self.words = tuple(words)
+        self.field = field
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -134,10 +153,12 @@ class Text(Node):
         return f"{self.field}:{text}" if self.field else text
 
 
-@dataclass(frozen=True)
 class Year(Node):
-    low: int | None
-    high: int | None
+    __slots__ = _fields = ("low", "high")
+
+    def __init__(self, low: int | None, high: int | None):
+        self.low = low
+        self.high = high
 
     def select(self, index: "Index") -> set[int]:
         low = -1 if self.low is None else self.low
@@ -148,9 +169,11 @@ class Year(Node):
         return f"year:{self.low or ''}..{self.high or ''}"
 
 
-@dataclass(frozen=True)
 class Type(Node):
-    value: str
+    __slots__ = _fields = ("value",)
+
+    def __init__(self, value: str):
+        self.value = value
 
     def select(self, index: "Index") -> set[int]:
         return {i for i, t in enumerate(index.types) if t == self.value}
@@ -159,9 +182,11 @@ class Type(Node):
         return f"type:{self.value}"
 
 
-@dataclass(frozen=True)
 class Lang(Node):
-    value: str
+    __slots__ = _fields = ("value",)
+
+    def __init__(self, value: str):
+        self.value = value
 
     def select(self, index: "Index") -> set[int]:
         v, sub = self.value, self.value + "-"
@@ -171,9 +196,11 @@ class Lang(Node):
         return f"lang:{self.value}"
 
 
-@dataclass(frozen=True)
 class Not(Node):
-    child: Node
+    __slots__ = _fields = ("child",)
+
+    def __init__(self, child: Node):
+        self.child = child
 
     def select(self, index: "Index") -> set[int]:
         return set(range(index.count)) - self.child.select(index)
@@ -182,9 +209,11 @@ class Not(Node):
         return f"-{self.child}" if not isinstance(self.child, (And, Or)) else f"-({self.child})"
 
 
-@dataclass(frozen=True)
 class And(Node):
-    children: tuple[Node, ...]
+    __slots__ = _fields = ("children",)
+
+    def __init__(self, children: tuple[Node, ...]):
+        self.children = tuple(children)
 
     def select(self, index: "Index") -> set[int]:
         # Narrow with the positive predicates first; NOT only removes from what is left.
@@ -207,9 +236,11 @@ class And(Node):
         return " ".join(f"({c})" if isinstance(c, Or) else str(c) for c in self.children)
 
 
-@dataclass(frozen=True)
 class Or(Node):
-    children: tuple[Node, ...]
+    __slots__ = _fields = ("children",)
+
+    def __init__(self, children: tuple[Node, ...]):
+        self.children = tuple(children)
 
     def select(self, index: "Index") -> set[int]:
         found: set[int] = set()
@@ -228,12 +259,23 @@ class Or(Node):
 # --------------------------------------------------------------------------- the query
 
 
-@dataclass(frozen=True)
 class Query:
     """A parsed query: its text and the predicate tree (``root``)."""
 
-    text: str
-    root: Node
+    __slots__ = ("text", "root")
+
+    def __init__(self, text: str, root: Node):
+        self.text = text
+        self.root = root
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Query) and (self.text, self.root) == (other.text, other.root)
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.root))
+
+    def __repr__(self) -> str:
+        return f"Query({self.text!r}, {self.root!r})"
 
     @property
     def is_everything(self) -> bool:
@@ -279,15 +321,18 @@ EVERYTHING = Query("", Everything())
 # --------------------------------------------------------------------------- parsing
 
 
-@dataclass
 class _Token:
-    kind: str  # "(" ")" "-(" "OR" "AND" "NOT" or "term"
-    pos: int
-    value: str = ""
-    field: str | None = None
-    negated: bool = False
-    quoted: bool = False
-    value_pos: int = 0
+    __slots__ = ("kind", "pos", "value", "field", "negated", "quoted", "value_pos")
+
+    def __init__(self, kind: str, pos: int, value: str = "", field: str | None = None,
+                 negated: bool = False, quoted: bool = False, value_pos: int = 0):
+        self.kind = kind  # "(" ")" "-(" "OR" "AND" "NOT" or "term"
+        self.pos = pos
+        self.value = value
+        self.field = field
+        self.negated = negated
+        self.quoted = quoted
+        self.value_pos = value_pos
 
 
 def _canonical_field(name: str, query: str, pos: int) -> str:
