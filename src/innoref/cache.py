@@ -24,13 +24,13 @@ the cross-record checks need. Each sort order's ranks are a small side file
 
 Rules it keeps:
 
-* A record is served only when the SHA-256 of its item text is unchanged; an item
-  whose text changed, or any item of a file whose hash differs, is parsed and
-  validated again by ``store`` (YAML 1.2, the Pydantic models). Items that were
-  invalid are never cached, so their problems are reported on every load with
-  their true ``file:line:column``; a changed item that does not parse alone makes
-  the whole file be parsed as ``store.parse_items`` always did, so error positions
-  are exactly those of an uncached load.
+* A record is served only when the SHA-256 of its item text is unchanged: every
+  run hashes the whole file, and when that differs, each item; an item whose text
+  changed is parsed and validated again by ``store`` (YAML 1.2, the Pydantic
+  models). Items that were invalid are never reused, so their problems are
+  reported on every load with their true ``file:line:column``; a changed item that
+  does not parse alone makes the whole file be parsed as ``store.parse_items``
+  always did, so error positions are exactly those of an uncached load.
 * Cross-record checks (duplicate keys, theme links) run on every load, on the
   cached keys and theme lists; a problem is reported through ``store.load`` itself.
 * The cache is rebuilt silently when missing, unreadable, truncated, from another
@@ -50,8 +50,9 @@ per record; ``TypeAdapter(list[Reference]).validate_json`` 4.8 s,
 again) only the Reference models they display: the hot path hashes the library
 file in place (0.03 s), reads the small JSON columns and the index blocks a query
 needs. A first design kept everything in one 100 MB file; rewriting it after a
-one-record edit cost about 1 s, hence the shards. ``store.load()`` (every other command) uses the cache too, skipping
-YAML parsing and re-validating the cached data into models.
+one-record edit cost about 1 s, hence the shards. ``store.load()`` (every other
+command) uses the cache too, skipping YAML parsing and re-validating the cached
+data into models (about 4 s for 50,000 instead of 17 s).
 
 API::
 
