@@ -308,3 +308,22 @@ def test_a_crlf_file_with_a_bom_stays_so(make_library):
     data = path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf# My own list") and b"\n" not in data.replace(b"\r\n", b"")
     assert keys_of(folder) == ["a", "b", "nordmann2024heltid"]
+
+
+def test_edit_and_remove_on_a_user_library_not_yet_created(isolated):
+    location = store.locate()
+    assert location.seed is not None
+    editing.edit(location, "moland2013laeringsnettverk", {"place": "Oslo"})
+    assert store.load(store.locate()).get("moland2013laeringsnettverk").place == "Oslo"
+    editing.remove(store.locate(), ["krd2013nyevegar"])
+    assert len(store.load(store.locate()).references) == 6
+    assert (SHIPPED / "literature.yaml").read_bytes() == SHIPPED_BYTES  # the seed itself is never written
+
+
+def test_add_reports_the_text_it_wrote_in_the_files_style(make_library):
+    folder = make_library("-   key: a\n    title: A\n    authors:\n    - {family: Berg, given: Jan}\n")
+    added = editing.add(loc(folder), NEW)
+    assert added.text == ("-   key: nordmann2024heltid\n    type: report\n    title: \"Heltid i praksis: et eksempel\"\n"
+                          "    authors:\n    - {family: Nordmann, given: Kari}\n    year: 2024\n"
+                          "    themes: [heltid-deltid]\n")
+    assert (folder / "literature.yaml").read_text(encoding="utf-8").endswith("\n\n" + added.text)

@@ -329,6 +329,7 @@ class Added:
     reference: "Reference"
     path: Path
     warnings: list[str] = field(default_factory=list)
+    text: str = ""  # the record's text as written into the file
 
 
 def prepare(values: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -421,10 +422,11 @@ def add(location: "Location", values: dict[str, Any], *, allow_duplicate: bool =
         elif _reads_back(new[len(raw):].decode("utf-8").lstrip("\r\n")) != ref:  # pragma: no cover
             raise InnorefError(f"{ref.key}: innoref could not write this record so that it reads back; "
                                "nothing was written")
+        written = new[len(raw):].decode("utf-8").lstrip("\r\n") if not unusual else writer.record_text(ref)
         path = write_state(State(location, "", None), new)  # type: ignore[arg-type]
         factcache.save(path, factcache.sha256(new), len(facts) + 1, kept.rows + factcache.row_bytes([Facts.of(ref)]),
                        kept.themes | set(ref.themes))
-    return Added(ref, path, warnings)
+    return Added(ref, path, warnings, written.replace("\r\n", "\n"))
 
 
 def _read_bytes(path: Path) -> bytes:

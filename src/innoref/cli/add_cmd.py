@@ -88,12 +88,10 @@ def add_cli(
                                + ("" if no_input else " (no terminal to ask on)"))
         _ask(loc, values, missing)
     added = editing.add(loc, values, allow_duplicate=allow_duplicate)
-    from innoref.writer import record_text
-
     for warning in added.warnings:
         typer.echo(f"warning: {warning}", err=True)
     typer.echo(added.reference.key)
-    typer.echo(record_text(added.reference), nl=False)
+    typer.echo(added.text, nl=False)
     typer.echo(f"added {added.reference.key} to {shown(added.path)}", err=True)
 
 
