@@ -237,18 +237,19 @@ def read_state(location: "Location") -> State:
     return State(location, text, library, bom=raw.startswith(b"\xef\xbb\xbf"))
 
 
-def write_state(state: State, text: "str | bytes", refs: "list[Reference] | None" = None) -> Path:
+def write_library(loc: "Location", text: "str | bytes", refs: "list[Reference] | None" = None, *,
+                  bom: bool = False) -> Path:
     """Write the new text of literature.yaml (and, on a library's first write, its
-    seed's themes). With ``refs`` (every record of the new text, validated), keep
-    their facts for the next ``add``."""
+    seed's themes); ``bom`` puts back a byte order mark the file had. With
+    ``refs`` (every record of the new text, validated), keep their facts for the
+    next ``add``."""
     from innoref import factcache
 
-    loc = state.location
     loc.folder.mkdir(parents=True, exist_ok=True)
     if loc.seed is not None and not loc.themes.exists() and (loc.seed / store.THEMES).exists():
         shutil.copyfile(loc.seed / store.THEMES, loc.themes)
     data = text.encode("utf-8") if isinstance(text, str) else text
-    if isinstance(text, str) and state.bom:
+    if isinstance(text, str) and bom:
         data = b"\xef\xbb\xbf" + data
     try:
         store.atomic_write(loc.literature, data)
@@ -383,7 +384,7 @@ def add(location: "Location", values: dict[str, Any], *, allow_duplicate: bool =
     record is appended to the bytes as they are; nothing else is re-encoded.
     """
     from innoref import factcache, writer
-    from innoref.duplicates import DuplicateIndex, Facts
+    from innoref.duplicates import Facts
     from innoref.keys import make_key
 
     data, errors = prepare(values)
@@ -423,7 +424,7 @@ def add(location: "Location", values: dict[str, Any], *, allow_duplicate: bool =
             raise InnorefError(f"{ref.key}: innoref could not write this record so that it reads back; "
                                "nothing was written")
         written = new[len(raw):].decode("utf-8").lstrip("\r\n") if not unusual else writer.record_text(ref)
-        path = write_state(State(location, "", None), new)  # type: ignore[arg-type]
+        path = write_library(location, new)
         factcache.save(path, factcache.sha256(new), len(facts) + 1, kept.rows + factcache.row_bytes([Facts.of(ref)]),
                        kept.themes | set(ref.themes))
     return Added(ref, path, warnings, written.replace("\r\n", "\n"))
@@ -604,7 +605,7 @@ def edit(location: "Location", key: str, sets: dict[str, str], unsets: Iterable[
         new_refs = [after if r.key == key else r for r in state.library.references]
         if doc.scanned:
             _verify_whole(out, new_refs)
-        path = write_state(state, out, new_refs)
+        path = write_library(state.location, out, new_refs, bom=state.bom)
     return Edited(before, after, path, changed, warnings)
 
 
@@ -677,7 +678,7 @@ def replace_record(location: "Location", key: str, original: str, text: str, *,
         new_refs = [after if r.key == key else r for r in state.library.references]
         if doc.scanned:
             _verify_whole(out, new_refs)
-        path = write_state(state, out, new_refs)
+        path = write_library(state.location, out, new_refs, bom=state.bom)
     return Edited(before, after, path, changed, warnings)
 
 
@@ -706,7 +707,7 @@ def remove(location: "Location", keys: list[str]) -> Removed:
         kept = [r for r in state.library.references if r.key not in gone]
         if doc.scanned:
             _verify_whole(out, kept)
-        path = write_state(state, out, kept)
+        path = write_library(state.location, out, kept, bom=state.bom)
     return Removed(refs, path)
 
 
@@ -848,5 +849,5 @@ def import_candidates(
         report.imported = [ref for _, ref in kept]
         if not dry_run and kept:
             out = append_record(state, *report.imported, verify=False)
-            report.path = write_state(state, out, list(lib.references) + report.imported)
+            report.path = write_library(state.location, out, list(lib.references) + report.imported, bom=state.bom)
     return report
