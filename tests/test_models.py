@@ -77,6 +77,13 @@ def test_reference_rules_name_the_problem():
         Reference.model_validate({"key": "k", "title": "T", "titel": "typo"})
     with pytest.raises(ValidationError, match="not a real date"):
         ref(date="2013-02-30")
+    # A trailing newline is not a harmless extra: it would end up in citations.
+    with pytest.raises(ValidationError, match="key may not contain"):
+        Reference(key="moland2013\n", title="T")
+    with pytest.raises(ValidationError, match="language code"):
+        ref(language="nb\n")
+    with pytest.raises(ValidationError, match="not a date"):
+        ref(date="2013\n")
 
 
 def test_doi_is_kept_bare_and_numbers_as_text():

@@ -244,7 +244,7 @@ class Reference(BaseModel):
     @field_validator("key")
     @classmethod
     def _key_shape(cls, v: str) -> str:
-        if not _KEY.match(v):
+        if not _KEY.fullmatch(v):
             raise ValueError(
                 "a key may not contain spaces, commas, braces, quotes or any of # % ~ \\ ="
             )
@@ -274,7 +274,7 @@ class Reference(BaseModel):
     def _date_shape(cls, v: str | None) -> str | None:
         if v is None:
             return v
-        if not _DATE.match(v):
+        if not _DATE.fullmatch(v):
             raise ValueError(f"'{v}' is not a date written YYYY, YYYY-MM or YYYY-MM-DD")
         parts = [int(p) for p in v.split("-")]
         try:
@@ -288,7 +288,7 @@ class Reference(BaseModel):
     def _isbn_check(cls, v: str | None) -> str | None:
         if v is None:
             return v
-        if not _ISBN_CHARS.match(v) or not isbn_is_valid(v):
+        if not _ISBN_CHARS.fullmatch(v) or not isbn_is_valid(v):
             raise ValueError(f"'{v}' is not a valid ISBN (wrong length or check digit)")
         return v
 
@@ -298,21 +298,21 @@ class Reference(BaseModel):
         if v is None:
             return v
         bare = _DOI_PREFIX.sub("", v.strip())
-        if not _DOI.match(bare):
+        if not _DOI.fullmatch(bare):
             raise ValueError(f"'{v}' is not a DOI (expected 10.NNNN/suffix)")
         return bare
 
     @field_validator("url")
     @classmethod
     def _url_shape(cls, v: str | None) -> str | None:
-        if v is not None and not _URL.match(v):
+        if v is not None and not _URL.fullmatch(v):
             raise ValueError(f"'{v}' is not a web address (expected http:// or https://host/...)")
         return v
 
     @field_validator("language")
     @classmethod
     def _lang_shape(cls, v: str | None) -> str | None:
-        if v is not None and not _LANG.match(v):
+        if v is not None and not _LANG.fullmatch(v):
             raise ValueError(f"'{v}' is not a language code such as nb, nn, sv or en")
         return v
 
