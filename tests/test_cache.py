@@ -377,3 +377,39 @@ def test_invalid_records_are_reported_on_every_load(library, cli):
         result = cli("search", "innovasjon", data=library)
         assert result.exit_code == 1
         assert "bolkesjo1999fylkeskommunen: year: year 1066 is not between 1450" in result.stderr
+
+
+def test_syntax_error_deep_in_a_big_cached_library_is_placed_as_uncached(tmp_path, cli):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import generate
+
+    folder = generate.generate(400, tmp_path / "lib")
+    assert cli("list", "--limit", "1", data=folder).exit_code == 0
+    path = folder / "literature.yaml"
+    text = path.read_text(encoding="utf-8")
+    for broken in ('  title: "Uavsluttet sitat\n', "  title: [ein, liste\n", "  title: a: b: c\n"):
+        middle = text.index("\n  title: ", len(text) // 2) + 1
+        path.write_text(text[:middle] + broken + text[text.index("\n", middle) + 1:], encoding="utf-8")
+        cached = cli("check", data=folder)
+        assert cached.exit_code == 1
+        assert cached.stdout.splitlines() == uncached_problems(folder), broken
+        path.write_text(text, encoding="utf-8")
+        assert cli("list", "--limit", "1", data=folder).exit_code == 0
+
+
+def test_alias_to_an_anchor_in_another_record_is_read_as_yaml_reads_it(make_library, cli):
+    folder = make_library("""\
+        - key: a
+          title: Første
+          publisher: &fafo Fafo
+        - key: b
+          title: Andre
+          publisher: Fafo
+        """)
+    assert cli("list", data=folder).exit_code == 0
+    path = folder / "literature.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  publisher: Fafo\n", "  publisher: *fafo\n"),
+                    encoding="utf-8")
+    result = cli("list", "publisher:fafo", data=folder)
+    assert result.exit_code == 0
+    assert sorted(line.split("\t")[0] for line in result.stdout.splitlines()) == ["a", "b"]

@@ -564,6 +564,7 @@ def _build(path: Path, data: bytes, sha: str, old: Cache | None, force: bool = F
     fresh: dict[int, Reference] = {}
     reused: dict[int, CacheFile] = {}  # group number -> shard file on disk
     standalone = split is not None
+    failed: int | None = None  # the first changed item that does not parse alone
     if split is not None:
         items = split[1]
         digests = [_digest(chunk) for _, chunk in items]
@@ -611,11 +612,15 @@ def _build(path: Path, data: bytes, sha: str, old: Cache | None, force: bool = F
                 raws[position] = store.RawRecord(yamlio.construct(node.value[0]), start + 1, item, start)
             except (yamlio.YAMLError, ValueError):
                 standalone = False  # as store.parse_items: the whole file decides
+                failed = position
                 break
     if not standalone:
         # Not a plain list of items, or an item that needs the others (anchors) or
-        # has a syntax error: parse the whole file exactly as an uncached load does.
-        parsed = store.parse_items(whole_text(), where)
+        # has a syntax error: parse the whole file exactly as an uncached load does,
+        # or, for a syntax error, from the failing item on (the same error and place).
+        parsed = _tail_parse(split[1], failed, where) if split is not None and failed is not None else None
+        if parsed is None:
+            parsed = store.parse_items(whole_text(), where)
         problems = list(parsed.problems)
         rows = [_invalid_row(None) for _ in parsed.records]
         raws = dict(enumerate(parsed.records))
@@ -675,6 +680,34 @@ def _build(path: Path, data: bytes, sha: str, old: Cache | None, force: bool = F
     return Build(cache, problems, all_raws, fresh)
 
 
+def _tail_parse(items: list[tuple[int, bytes]], failed: int, where: str) -> "store.Parsed | None":
+    """The whole-file parse's answer for a file whose item ``failed`` has a syntax error.
+
+    Every item before it stands alone (it was parsed alone, now or when cached), so
+    a YAML parser reading the whole file is, at that item, where a parser reading
+    from that item on starts: in the top-level list, with nothing open. The first
+    error is then the same, at the same place less the lines skipped, and is found
+    without parsing the 25,000 records before it. None when that does not hold:
+    the rest parses (the item leaned on the one before it) or the error concerns
+    an alias or anchor, which may be defined earlier; then the whole file decides.
+    """
+    from innoref import store, yamlio
+
+    start = items[failed][0]
+    try:
+        tail = b"".join(chunk for _, chunk in items[failed:]).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    try:
+        yamlio.compose(tail)
+    except yamlio.YAMLError as exc:
+        said = f"{getattr(exc, 'problem', '')} {getattr(exc, 'context', '')}".lower()
+        if "alias" in said or "anchor" in said:
+            return None
+        return store.Parsed(problems=[store._mark_problem(where, exc, start)])
+    return None
+
+
 def _collect_garbage(library_file: Path, keep: set[str], grace: float = 120.0) -> None:
     """Delete shard files of this library that the manifest no longer names.
 
@@ -720,12 +753,22 @@ def _file_sha(path: Path) -> str:
         raise InnorefError(f"{path}: cannot read: {exc.strerror}") from None
 
 
+# The last build of each file that found problems, by path: (file SHA-256, build).
+# A command that meets a problem asks store.load for the full report, which reads
+# the same unchanged file again in the same process; this spares a second build.
+_WITH_PROBLEMS: dict[str, tuple[str, Build]] = {}
+
+
 def refresh(path: Path, force: bool = False) -> Build:
     """Bring the cache of ``path`` up to date with the file and return it."""
     if force:
         data = _read_library(path)
-        return _build(path, data, hashlib.sha256(data).hexdigest(), None, force=True)
+        return _remember(path, hashlib.sha256(data).hexdigest(), _build(path, data, hashlib.sha256(data).hexdigest(),
+                                                                        None, force=True))
     sha = _file_sha(path)
+    known = _WITH_PROBLEMS.get(str(path))
+    if known is not None and known[0] == sha:
+        return known[1]
     try:
         cache = Cache.open(path, path)
     except CacheUnusable:
@@ -747,7 +790,15 @@ def refresh(path: Path, force: bool = False) -> Build:
         return Build(cache, [], raws, {})
     data = _read_library(path)
     sha = hashlib.sha256(data).hexdigest()  # again: the bytes we parse are the bytes we hash
-    return _build(path, data, sha, cache)
+    return _remember(path, sha, _build(path, data, sha, cache))
+
+
+def _remember(path: Path, sha: str, build: Build) -> Build:
+    if build.problems:
+        _WITH_PROBLEMS[str(path)] = (sha, build)
+    else:
+        _WITH_PROBLEMS.pop(str(path), None)
+    return build
 
 
 # --------------------------------------------------------------------------- for store.load
