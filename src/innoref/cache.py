@@ -114,19 +114,25 @@ def cache_path(library_file: Path) -> Path:
     return cache_dir() / f"{name}.cache"
 
 
-def fingerprint() -> str:
-    """Identifies the code that produced a cache: format, version, and our modules' files."""
+def code_fingerprint(fmt: int, sources: tuple[str, ...], *more: str) -> str:
+    """Identifies the code behind a cached file: its format, innoref's version and
+    the modules (file names in this package) whose rules decide what it holds."""
     from innoref import __version__
 
     here = Path(__file__).resolve().parent
-    parts = [str(FORMAT), __version__]
-    for name in _SOURCES:
+    parts = [str(fmt), __version__, *more]
+    for name in sources:
         try:
             st = (here / name).stat()
             parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
         except OSError:
             parts.append(f"{name}:-")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+def fingerprint() -> str:
+    """Identifies the code that produced the record cache."""
+    return code_fingerprint(FORMAT, _SOURCES)
 
 
 # --------------------------------------------------------------------------- splitting

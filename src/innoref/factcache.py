@@ -39,24 +39,16 @@ _SOURCES = ("models.py", "store.py", "yamlio.py", "text.py", "duplicates.py", "f
 
 
 def fingerprint() -> str:
-    from innoref import __version__
+    from innoref.cache import code_fingerprint
 
-    here = Path(__file__).resolve().parent
-    parts = [str(FORMAT), __version__]
-    for name in _SOURCES:
-        try:
-            st = (here / name).stat()
-            parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
-        except OSError:
-            parts.append(f"{name}:-")
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+    return code_fingerprint(FORMAT, _SOURCES)
 
 
 def facts_path(library_file: Path) -> Path:
-    from innoref.cache import cache_dir
+    from innoref.cache import cache_path
 
-    name = hashlib.sha256(str(Path(library_file).resolve()).encode()).hexdigest()[:24]
-    return cache_dir() / f"{name}.facts.json"
+    path = cache_path(library_file)
+    return path.with_name(path.stem + ".facts.json")
 
 
 @dataclass

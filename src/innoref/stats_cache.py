@@ -44,19 +44,9 @@ def stats_path(literature: Path) -> Path:
 
 
 def fingerprint() -> str:
-    import hashlib
+    from innoref.cache import code_fingerprint, fingerprint as cache_fingerprint
 
-    from innoref.cache import fingerprint as cache_fingerprint
-
-    here = Path(__file__).resolve().parent
-    parts = [str(FORMAT), cache_fingerprint()]
-    for name in ("stats.py", "stats_cache.py"):
-        try:
-            st = (here / name).stat()
-            parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
-        except OSError:
-            parts.append(f"{name}:-")
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+    return code_fingerprint(FORMAT, ("stats.py", "stats_cache.py"), cache_fingerprint())
 
 
 def catalogue_columns(catalogue: "Catalogue") -> Columns:
