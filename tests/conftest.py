@@ -59,8 +59,9 @@ def make_library(tmp_path):
 @pytest.fixture
 def cli():
     """Run innoref in-process: cli("list", data=folder) -> Result (stdout/stderr apart)."""
-    from innoref.cli import app
+    from innoref.cli import load_commands
 
+    app = load_commands()
     runner = CliRunner()
 
     def run(*args: str, data: Path | str | None = None, input: str | None = None, env: dict | None = None):

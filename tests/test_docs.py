@@ -27,10 +27,11 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_every_command_has_help_and_a_readme_entry(cli):
-    from innoref.cli import app
     import typer.main
 
-    group = typer.main.get_command(app)
+    from innoref.cli import load_commands
+
+    group = typer.main.get_command(load_commands())
     names = sorted(group.commands)
     assert {"list", "show", "themes", "check", "info"} <= set(names)
     for name in names:
@@ -42,10 +43,11 @@ def test_every_command_has_help_and_a_readme_entry(cli):
 
 
 def test_every_option_has_help(cli):
-    from innoref.cli import app
     import typer.main
 
-    group = typer.main.get_command(app)
+    from innoref.cli import load_commands
+
+    group = typer.main.get_command(load_commands())
     for name, command in group.commands.items():
         for param in command.params:
             if param.param_type_name == "option" and param.name != "help":
