@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -166,6 +167,8 @@ def _texlive(name: str) -> Path:
         if root.exists():
             for path in root.rglob(name):
                 return path
+    if os.environ.get("INNOREF_REQUIRE_TOOLS"):
+        pytest.fail(f"{name} (TeX Live) is required in CI but is not on this machine")
     pytest.skip(f"{name} (TeX Live) is not on this machine")
 
 
