@@ -102,3 +102,41 @@ def test_unwritable_record_writes_nothing(cli, make_library, tmp_path):
 def test_bad_query_is_a_usage_error(cli, library):
     result = cli("export", "-f", "apa", "--year", "2013..2010", data=library)
     assert result.exit_code == 2 and result.stderr.startswith("error: bad query")
+
+
+IMPORTED = """\
+@inproceedings{conf, author = {Berg, Jan}, title = {Innovasjon i praksis}, booktitle = {Kommunekonferansen},
+  publisher = {Fafo}, year = 2012}
+@collection{coll, editor = {Berg, Jan}, title = {Samlet}, publisher = {Fafo}, year = 2013}
+@manual{man, author = {Berg, Jan}, title = {Veileder}, organization = {KS}, year = 2014}
+@incollection{kap, author = {Berg, Jan}, title = {Kapittel}, booktitle = {Boka}, publisher = {Fafo}, year = 2015}
+"""
+
+
+def entry_types(bib: str) -> dict[str, str]:
+    import re
+
+    return {key: kind for kind, key in re.findall(r"^@(\w+)\{([^,]+),", bib, re.M)}
+
+
+def test_imported_entry_types_come_back_on_export(cli, tmp_path):
+    data = tmp_path / "lib"
+    source = tmp_path / "in.bib"
+    source.write_text(IMPORTED, encoding="utf-8")
+    assert cli("import", source, data=data).exit_code == 0
+    classic = entry_types(cli("export", "--format", "bibtex", data=data).stdout)
+    biblatex = entry_types(cli("export", "--format", "biblatex", data=data).stdout)
+    # An @inproceedings stays one; an @manual's organization is a report's
+    # institution here, so it is written as the report it was read as.
+    assert classic == {"conf": "inproceedings", "coll": "book", "man": "techreport", "kap": "incollection"}
+    assert biblatex == {"conf": "inproceedings", "coll": "collection", "man": "report", "kap": "incollection"}
+
+
+def test_a_changed_type_wins_over_the_imported_one(cli, tmp_path):
+    data = tmp_path / "lib"
+    source = tmp_path / "in.bib"
+    source.write_text(IMPORTED, encoding="utf-8")
+    cli("import", source, data=data)
+    result = cli("edit", "conf", "--set", "type=report", "--unset", "booktitle", data=data)
+    assert result.exit_code == 0, result.stderr
+    assert entry_types(cli("export", "--format", "bibtex", data=data).stdout)["conf"] == "techreport"

@@ -23,6 +23,27 @@ if TYPE_CHECKING:
     from innoref.models import Person, Reference
 
 _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_:.+/-]*$")
+
+# Imported entry types (kept in ``extra.entrytype``) that export writes again, each
+# with the record type an import reads it as. Only types whose fields mean the same
+# as those written for that record type are here (an @manual's publisher is its
+# "organization", so it stays a report); an entry whose record type was changed
+# since the import is written as its new type.
+RESTORABLE_CLASSIC = {"inproceedings": "chapter", "conference": "chapter", "proceedings": "book"}
+RESTORABLE_BIBLATEX = {
+    **RESTORABLE_CLASSIC,
+    "inbook": "chapter", "bookinbook": "chapter", "inreference": "chapter", "suppbook": "chapter",
+    "suppcollection": "chapter", "collection": "book", "mvbook": "book", "mvcollection": "book",
+    "mvproceedings": "book", "reference": "book", "mvreference": "book", "suppperiodical": "article",
+}
+
+
+def imported_type(ref: "Reference", restorable: dict[str, str]) -> str | None:
+    """The entry type the record was imported as, when export can write it again."""
+    kind = ref.extra.get("entrytype")
+    if isinstance(kind, str) and restorable.get(kind.lower()) == ref.type.value:
+        return kind.lower()
+    return None
 _AND = re.compile(r"(?:^|\s)and(?:\s|$)", re.I)
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from innoref.formats import Options
-from innoref.formats._bib import Dialect, render_entries
+from innoref.formats._bib import RESTORABLE_BIBLATEX, Dialect, imported_type, render_entries
 
 if TYPE_CHECKING:
     from innoref.models import Reference
@@ -59,7 +59,7 @@ LANGIDS = {
 
 
 def entry_type(ref: "Reference") -> str:
-    return ENTRY_TYPES[ref.type.value]
+    return imported_type(ref, RESTORABLE_BIBLATEX) or ENTRY_TYPES[ref.type.value]
 
 
 def _special(ref: "Reference", text) -> list[tuple[str, str]]:

@@ -20,7 +20,7 @@ import re
 from typing import TYPE_CHECKING
 
 from innoref.formats import Options
-from innoref.formats._bib import Dialect, render_entries
+from innoref.formats._bib import RESTORABLE_CLASSIC, Dialect, imported_type, render_entries
 
 if TYPE_CHECKING:
     from innoref.models import Reference
@@ -54,6 +54,9 @@ WEB_PAGE = "Web page"
 
 
 def entry_type(ref: "Reference") -> str:
+    restored = imported_type(ref, RESTORABLE_CLASSIC)
+    if restored:
+        return restored
     if ref.type.value == "thesis" and ref.genre and re.search(r"master|magister|hovedfag", ref.genre, re.I):
         return "mastersthesis"
     return ENTRY_TYPES[ref.type.value]
