@@ -72,8 +72,9 @@ real_fsync = os.fsync
 
 def slow_fsync(fd):
     real_fsync(fd)
-    ready.write_text("written")  # the new text is in the temporary file, not yet renamed
-    time.sleep(60)
+    if ".literature.yaml." in os.readlink(f"/proc/self/fd/{fd}"):  # not a cache file's write
+        ready.write_text("written")  # the new text is in the temporary file, not yet renamed
+        time.sleep(60)
 
 os.fsync = slow_fsync
 editing.add(store.locate(sys.argv[1]), {"type": "report", "title": "Drept underveis", "authors": ["Nordmann, Kari"],
@@ -93,9 +94,11 @@ def test_a_write_killed_part_way_leaves_the_old_file_whole(library, tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
     assert (library / "literature.yaml").read_bytes() == SHIPPED_BYTES
-    # The lock died with the process: the next write goes through.
+    assert list(library.glob(".literature.yaml.*.tmp")), "the killed writer left its temporary file"
+    # The lock died with the process: the next write goes through, and clears the leftover.
     assert editing.add(loc(library), NEW).reference.key == "nordmann2024heltid"
     assert len(store.load(loc(library)).references) == 8
+    assert not list(library.glob(".literature.yaml.*.tmp"))
 
 
 # --------------------------------------------------------------------------- one writer at a time

@@ -251,6 +251,7 @@ def write_library(loc: "Location", text: "str | bytes", refs: "list[Reference] |
     data = text.encode("utf-8") if isinstance(text, str) else text
     if isinstance(text, str) and bom:
         data = b"\xef\xbb\xbf" + data
+    store.remove_leftover_temp_files(loc.literature)  # we hold the lock: no writer is half-way
     try:
         store.atomic_write(loc.literature, data)
     except OSError as exc:

@@ -434,6 +434,18 @@ def locked(folder: Path) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
+def remove_leftover_temp_files(path: Path) -> None:
+    """Remove temporary files that a killed :func:`atomic_write` of ``path`` left behind.
+
+    Only under :func:`locked`: then no other writer of ``path`` is half-way.
+    """
+    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+        try:
+            leftover.unlink()
+        except OSError:
+            pass
+
+
 def atomic_write(path: Path, text: str | bytes) -> None:
     """Write ``path`` whole or not at all: temp file in the same folder, fsync, rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
