@@ -170,19 +170,3 @@ def test_user_library_starts_as_shipped_reading_list(tmp_path):
     lib = store.load(loc)
     assert len(lib.references) == 7
     assert not loc.folder.exists()  # reading never creates it
-
-
-def test_atomic_write_replaces_whole_or_not_at_all(tmp_path, monkeypatch):
-    target = tmp_path / "f.yaml"
-    target.write_text("old\n")
-    store.atomic_write(target, "new\n")
-    assert target.read_text() == "new\n"
-
-    def boom(*args):
-        raise OSError("disk full")
-
-    monkeypatch.setattr("os.replace", boom)
-    with pytest.raises(OSError):
-        store.atomic_write(target, "half\n")
-    assert target.read_text() == "new\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["f.yaml"]  # no temp file left behind

@@ -94,11 +94,11 @@ def test_a_write_killed_part_way_leaves_the_old_file_whole(library, tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
     assert (library / "literature.yaml").read_bytes() == SHIPPED_BYTES
-    assert list(library.glob(".literature.yaml.*.tmp")), "the killed writer left its temporary file"
+    assert list(library.glob(".literature.yaml.innoref-*.tmp")), "the killed writer left its temporary file"
     # The lock died with the process: the next write goes through, and clears the leftover.
     assert editing.add(loc(library), NEW).reference.key == "nordmann2024heltid"
     assert len(store.load(loc(library)).references) == 8
-    assert not list(library.glob(".literature.yaml.*.tmp"))
+    assert not list(library.glob(".literature.yaml.innoref-*.tmp"))
 
 
 # --------------------------------------------------------------------------- one writer at a time

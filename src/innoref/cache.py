@@ -305,7 +305,7 @@ class CacheFile:
 
 def _write(path: Path | None, header: dict[str, Any], sections: dict[str, bytes]) -> CacheFile:
     """Write one cache file atomically (unless ``path`` is None) and return it, from memory."""
-    from innoref.store import atomic_write
+    from innoref.files import atomic_write
 
     table: dict[str, list[int]] = {}
     offset = 0
@@ -316,8 +316,8 @@ def _write(path: Path | None, header: dict[str, Any], sections: dict[str, bytes]
     payload = b"".join(sections.values())
     if path is not None:
         try:
-            atomic_write(path, MAGIC + json.dumps(header).encode() + b"\n" + payload)
-        except OSError:
+            atomic_write(path, MAGIC + json.dumps(header).encode() + b"\n" + payload, make_folder=True)
+        except (OSError, __import__('innoref.errors').errors.InnorefError):
             pass  # a read-only or full cache folder only costs speed
     return CacheFile(header, lambda o, n: payload[o:o + n])
 
@@ -664,11 +664,11 @@ def _build(path: Path, data: bytes, sha: str, old: Cache | None, force: bool = F
     manifest["duplicate_keys"] = len(set(keys)) != len(keys)
     manifest["used_themes"] = sorted({t for ids in cache.column("themes") for t in ids})
     try:
-        from innoref.store import atomic_write
+        from innoref.files import atomic_write
 
-        atomic_write(cache_path(path), MAGIC + json.dumps(manifest).encode() + b"\n")
+        atomic_write(cache_path(path), MAGIC + json.dumps(manifest).encode() + b"\n", make_folder=True)
         _collect_garbage(path, set(shard_names))
-    except OSError:
+    except (OSError, __import__('innoref.errors').errors.InnorefError):
         pass
 
     def all_raws() -> list[RawRecord]:
@@ -932,10 +932,10 @@ class Catalogue:
         ranks = _dense_ranks([k[n] if k is not None else None for k in keys], valid)
         record = {"sha256": header["sha256"], "fingerprint": header["fingerprint"], "ranks": ranks}
         try:
-            from innoref.store import atomic_write
+            from innoref.files import atomic_write
 
-            atomic_write(target, json.dumps(record))
-        except OSError:
+            atomic_write(target, json.dumps(record), make_folder=True)
+        except (OSError, __import__('innoref.errors').errors.InnorefError):
             pass
         return ranks
 
@@ -996,8 +996,8 @@ def _themes(path: Path) -> list["Theme"] | None:
     record = {"format": FORMAT, "fingerprint": fingerprint(), "sha256": sha,
               "themes": [t.model_dump(exclude_none=True) for t in themes]}
     try:
-        store.atomic_write(target, json.dumps(record, ensure_ascii=False))
-    except OSError:
+        __import__("innoref.files").files.atomic_write(target, json.dumps(record, ensure_ascii=False), make_folder=True)
+    except (OSError, __import__('innoref.errors').errors.InnorefError):
         pass
     return themes
 

@@ -1,10 +1,12 @@
 """Changing the library: add, edit (set/unset or whole-record text), remove, import.
 
-Each operation is one read-modify-write under :func:`innoref.store.locked`: the
+Each operation is one read-modify-write under :func:`innoref.files.locked`: the
 file is read *after* the lock is taken (so two ``innoref add`` at once both land),
 the change is validated in full (the record's own rules, a unique key, themes
 that exist, duplicates) before anything is written, and the new text is written
-with :func:`innoref.store.atomic_write` (a failure leaves the old file whole).
+with :func:`innoref.files.atomic_write` (a failure leaves the old file whole; a
+symlinked ``literature.yaml`` is written through to its target; a read-only one is
+refused).
 Records the operation does not touch keep their bytes (see ``writer.py``).
 
 A user library that does not exist yet (it reads as the shipped reading list) is
@@ -21,12 +23,11 @@ from __future__ import annotations
 
 import difflib
 import shutil
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from innoref import store
+from innoref import files, store
 from innoref.errors import InnorefError, InvalidInput, NotFoundError
 
 if TYPE_CHECKING:
@@ -213,19 +214,18 @@ class State:
         return {r.key for r in self.library.references}
 
 
-@contextmanager
-def _locked(location: "Location"):
-    """The library's lock; a folder that cannot be made or locked is an error, not a traceback."""
-    try:
-        lock = store.locked(location.folder)
-        lock.__enter__()
-    except OSError as exc:
-        raise InnorefError(f"{location.folder}: cannot create or lock the library folder: "
-                           f"{exc.strerror or exc}") from None
-    try:
-        yield
-    finally:
-        lock.__exit__(None, None, None)
+@dataclass(frozen=True)
+class Waiting:
+    """How a write waits for the library's lock: ``wait`` seconds at most, and
+    ``on_wait(holder)`` once when it has to wait (the CLI says so on stderr)."""
+
+    wait: float = files.DEFAULT_WAIT
+    on_wait: Callable[[str], None] | None = None
+
+
+def _locked(location: "Location", waiting: Waiting | None = None, what: str = "innoref"):
+    waiting = waiting or Waiting()
+    return files.locked(location.folder, wait=waiting.wait, on_wait=waiting.on_wait, what=what)
 
 
 def read_state(location: "Location") -> State:
@@ -251,11 +251,12 @@ def write_library(loc: "Location", text: "str | bytes", refs: "list[Reference] |
     data = text.encode("utf-8") if isinstance(text, str) else text
     if isinstance(text, str) and bom:
         data = b"\xef\xbb\xbf" + data
-    store.remove_leftover_temp_files(loc.literature)  # we hold the lock: no writer is half-way
+    files.refuse_read_only(loc.literature)
+    files.remove_leftover_temp_files(loc.literature)  # we hold the lock: no writer is half-way
     try:
-        store.atomic_write(loc.literature, data)
-    except OSError as exc:
-        raise InnorefError(f"{loc.literature}: cannot write: {exc.strerror or exc}; the file was not changed") from None
+        files.atomic_write(loc.literature, data)
+    except InnorefError as exc:
+        raise InnorefError(exc.message.replace("; nothing was written", "; the file was not changed")) from None
     if refs is not None:
         from innoref.duplicates import Facts
 
@@ -376,7 +377,8 @@ def _check_duplicates(ref: "Reference", index: "DuplicateIndex | list", allow: b
     return warnings
 
 
-def add(location: "Location", values: dict[str, Any], *, allow_duplicate: bool = False) -> Added:
+def add(location: "Location", values: dict[str, Any], *, allow_duplicate: bool = False,
+        waiting: Waiting | None = None) -> Added:
     """Add one record. ``values`` are typed values (texts, lists of texts).
 
     Under the lock this reads the file's bytes and what the key and duplicate
@@ -395,7 +397,7 @@ def add(location: "Location", values: dict[str, Any], *, allow_duplicate: bool =
     themes = load_themes(location)
     errors += theme_errors(data.get("themes", []), themes)
     draft = build_reference({"key": given_key or "new", **data}, errors)
-    with _locked(location):
+    with _locked(location, waiting, "innoref add"):
         source = location.read_path(store.LITERATURE)
         raw = _read_bytes(source) if source is not None else b""
         sha = factcache.sha256(raw)
@@ -580,14 +582,14 @@ def _check_edited(state: State, before: "Reference", after: "Reference", allow_d
 
 
 def edit(location: "Location", key: str, sets: dict[str, str], unsets: Iterable[str] = (), *,
-         allow_duplicate: bool = False) -> Edited:
+         allow_duplicate: bool = False, waiting: Waiting | None = None) -> Edited:
     """Set and unset fields of one record; only those fields' lines change in the file."""
     from innoref import writer
 
     unsets = list(unsets)
     if not sets and not unsets:
         raise InvalidInput("nothing to change: give --set field=value or --unset field")
-    with _locked(location):
+    with _locked(location, waiting, "innoref edit"):
         state = read_state(location)
         before = state.library.get(key)
         after = apply_changes(before, sets, unsets)
@@ -647,7 +649,7 @@ def parse_record_text(text: str) -> "Reference":
 
 
 def replace_record(location: "Location", key: str, original: str, text: str, *,
-                   allow_duplicate: bool = False) -> Edited:
+                   allow_duplicate: bool = False, waiting: Waiting | None = None) -> Edited:
     """Put the edited ``text`` of record ``key`` in its place, as the person wrote it.
 
     ``original`` is the text the editor started from; if the record changed in the
@@ -656,7 +658,7 @@ def replace_record(location: "Location", key: str, original: str, text: str, *,
     after = parse_record_text(text)
     if not text.endswith("\n"):
         text += "\n"
-    with _locked(location):
+    with _locked(location, waiting, "innoref edit"):
         state = read_state(location)
         before = state.library.get(key)
         doc = state.doc
@@ -692,11 +694,11 @@ class Removed:
     path: Path
 
 
-def remove(location: "Location", keys: list[str]) -> Removed:
+def remove(location: "Location", keys: list[str], *, waiting: Waiting | None = None) -> Removed:
     """Remove records by key; an unknown key removes nothing."""
     if not keys:
         raise InvalidInput("name at least one key to remove")
-    with _locked(location):
+    with _locked(location, waiting, "innoref remove"):
         state = read_state(location)
         refs = [state.library.get(k) for k in dict.fromkeys(keys)]
         doc = state.doc
@@ -760,6 +762,7 @@ def import_candidates(
     dry_run: bool = False,
     allow_duplicate: bool = False,
     progress: Callable[[int], None] | None = None,
+    waiting: Waiting | None = None,
 ) -> ImportReport:
     """Validate and add many records in one write; a failure writes nothing."""
     from innoref.duplicates import DuplicateIndex
@@ -768,7 +771,7 @@ def import_candidates(
 
     report = ImportReport(skipped=list(skipped), dry_run=dry_run)
     tick = progress or (lambda n: None)
-    with _locked(location):
+    with _locked(location, waiting, "innoref import"):
         state = read_state(location)
         lib = state.library
         if theme is not None:

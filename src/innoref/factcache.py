@@ -89,13 +89,13 @@ def row_bytes(facts: list["Facts"]) -> bytes:
 
 def save(library_file: Path, sha: str, count: int, rows: bytes, themes: set[str]) -> None:
     """Keep the facts (``rows``, from :func:`row_bytes`) of the valid file whose bytes hash to ``sha``."""
-    from innoref.store import atomic_write
+    from innoref.files import atomic_write
 
     head = {"format": FORMAT, "fingerprint": fingerprint(), "source": str(library_file), "sha256": sha,
             "count": count, "size": len(rows), "rows": hashlib.sha256(rows).hexdigest(), "themes": sorted(themes)}
     try:
-        atomic_write(facts_path(library_file), json.dumps(head, ensure_ascii=False).encode("utf-8") + b"\n" + rows)
-    except OSError:
+        atomic_write(facts_path(library_file), json.dumps(head, ensure_ascii=False).encode("utf-8") + b"\n" + rows, make_folder=True)
+    except (OSError, __import__('innoref.errors').errors.InnorefError):
         pass
 
 

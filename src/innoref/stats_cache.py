@@ -101,7 +101,7 @@ def _read(path: Path, expected: dict[str, Any]) -> Columns | None:
 
 
 def _write(path: Path, header: dict[str, Any], cols: Columns) -> None:
-    from innoref.store import atomic_write
+    from innoref.files import atomic_write
 
     body = {
         "keys": cols.keys, "types": cols.types, "years": cols.years, "langs": cols.langs,
@@ -110,6 +110,6 @@ def _write(path: Path, header: dict[str, Any], cols: Columns) -> None:
     }
     data = MAGIC + json.dumps(header).encode() + b"\n" + json.dumps(body, ensure_ascii=False).encode("utf-8")
     try:
-        atomic_write(path, data)
-    except OSError:
+        atomic_write(path, data, make_folder=True)
+    except (OSError, __import__('innoref.errors').errors.InnorefError):
         pass  # a read-only or full cache folder only costs speed

@@ -2,7 +2,7 @@
 
 This module owns the files: finding the library folder, splitting
 ``literature.yaml`` into its top-level records, parsing them with YAML 1.2 rules,
-validating them into models, and atomic, locked writes. It never prints and never
+validating them into models (writing files is ``files.py``'s work). It never prints and never
 exits; every problem becomes a :class:`~innoref.errors.Problem`.
 """
 
@@ -11,12 +11,10 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from innoref.errors import DataError, Problem
 
@@ -415,61 +413,3 @@ def _theme_links(path: str, raws: list[RawRecord], refs: list[Any], theme_ids: s
                 problems.append(Problem(path, line, col, f"theme '{theme}' is not defined in themes.yaml{hint}",
                                         key=ref.key, field=f"themes[{i}]"))
     return problems
-
-
-# --------------------------------------------------------------------------- writing
-
-
-@contextmanager
-def locked(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the library folder for a read-modify-write."""
-    import fcntl
-
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".innoref.lock", "a+b") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-
-def remove_leftover_temp_files(path: Path) -> None:
-    """Remove temporary files that a killed :func:`atomic_write` of ``path`` left behind.
-
-    Only under :func:`locked`: then no other writer of ``path`` is half-way.
-    """
-    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
-        try:
-            leftover.unlink()
-        except OSError:
-            pass
-
-
-def atomic_write(path: Path, text: str | bytes) -> None:
-    """Write ``path`` whole or not at all: temp file in the same folder, fsync, rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except OSError:
-        pass

@@ -19,7 +19,7 @@ import pkgutil
 ORDER = ("list", "search", "show", "cite", "export", "add", "import", "edit", "remove",
          "themes", "page", "stats", "check", "info")
 # Global options that take a value (the callback in app.py).
-_VALUE_OPTIONS = ("--data",)
+_VALUE_OPTIONS = ("--data", "--wait")
 
 
 def _command_modules() -> list[str]:

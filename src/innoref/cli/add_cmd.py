@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from innoref.cli.app import app, location
+from innoref.cli.app import app, location, waiting
 from innoref.cli.paths import shown
 
 Text = Optional[str]
@@ -87,7 +87,7 @@ def add_cli(
             raise InvalidInput(f"missing required field{'s' if len(missing) > 1 else ''}: {names}"
                                + ("" if no_input else " (no terminal to ask on)"))
         _ask(loc, values, missing)
-    added = editing.add(loc, values, allow_duplicate=allow_duplicate)
+    added = editing.add(loc, values, allow_duplicate=allow_duplicate, waiting=waiting(ctx))
     for warning in added.warnings:
         typer.echo(f"warning: {warning}", err=True)
     typer.echo(added.reference.key)

@@ -63,12 +63,22 @@ def main_options(
             "Default: $INNOREF_DATA, else ./data, else your user library.",
         ),
     ] = None,
+    wait: Annotated[
+        float,
+        typer.Option(
+            "--wait",
+            metavar="SECONDS",
+            min=0,
+            help="How long a command that writes waits for the library's lock, held by another "
+            "innoref, before it gives up (default 30).",
+        ),
+    ] = 30.0,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
     ] = False,
 ) -> None:
-    ctx.obj = {"data": data}
+    ctx.obj = {"data": data, "wait": wait}
 
 
 def location(ctx: typer.Context):
@@ -85,3 +95,26 @@ def open_library(ctx: typer.Context, *, strict: bool = True):
     from innoref import store
 
     return store.load(location(ctx), strict=strict)
+
+
+def waiting(ctx: typer.Context):
+    """How the writing commands wait for the lock: --wait, and a line on stderr while they wait."""
+    from innoref.editing import Waiting
+
+    root = ctx.find_root()
+    wait = (root.obj or {}).get("wait", 30.0)
+
+    def say(holder: str) -> None:
+        typer.echo(f"waiting for the library's lock, held by {holder} (giving up after {wait:g} s)", err=True)
+
+    return Waiting(wait=wait, on_wait=say)
+
+
+def write_output(ctx: typer.Context, path, data, *, skip_unchanged: bool = False) -> bool:
+    """Write an --output file; refused when it is a file of the library in use."""
+    from innoref import files
+
+    loc = location(ctx)
+    guarded = [loc.literature, loc.themes]
+    guarded += [p for p in (loc.read_path("literature.yaml"), loc.read_path("themes.yaml")) if p is not None]
+    return files.write_output(path, data, protected=guarded, skip_unchanged=skip_unchanged)

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from innoref.cli.app import app, location
+from innoref.cli.app import app, location, waiting
 from innoref.cli.paths import shown
 
 _ERROR_MARK = "# innoref: "
@@ -40,10 +40,10 @@ def edit_cli(
     loc = location(ctx)
     if set_ or unset:
         result = editing.edit(loc, key, editing.parse_assignments(set_ or []), unset or [],
-                              allow_duplicate=allow_duplicate)
+                              allow_duplicate=allow_duplicate, waiting=waiting(ctx))
         _report(result)
         return
-    _edit_in_editor(loc, key, allow_duplicate)
+    _edit_in_editor(loc, key, allow_duplicate, waiting(ctx))
 
 
 def _report(result) -> None:
@@ -89,7 +89,7 @@ def run_editor(text: str) -> str | None:
         return edited
 
 
-def _edit_in_editor(loc, key: str, allow_duplicate: bool) -> None:
+def _edit_in_editor(loc, key: str, allow_duplicate: bool, wait) -> None:
     from innoref import editing
 
     original = editing.record_source(loc, key)
@@ -101,7 +101,8 @@ def _edit_in_editor(loc, key: str, allow_duplicate: bool) -> None:
             return
         edited = "".join(line for line in edited.splitlines(keepends=True) if not line.startswith(_ERROR_MARK))
         try:
-            result = editing.replace_record(loc, key, original, edited, allow_duplicate=allow_duplicate)
+            result = editing.replace_record(loc, key, original, edited, allow_duplicate=allow_duplicate,
+                                            waiting=wait)
         except editing.EditedTextError as exc:
             typer.echo(f"error: {exc.message}", err=True)
             if not (can_ask() and typer.confirm("Edit again?", default=True, err=True)):

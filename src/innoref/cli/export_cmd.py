@@ -46,7 +46,7 @@ def export_cli(
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help=_format_help())] = ...,  # type: ignore[assignment]
     output: Annotated[
         Optional[Path],
-        typer.Option("--output", "-o", metavar="FILE", dir_okay=False,
+        typer.Option("--output", "-o", metavar="FILE",
                      help="Write to FILE (whole or not at all) instead of standard output."),
     ] = None,
     lang: Annotated[
@@ -78,7 +78,7 @@ def export_cli(
     if output is None:
         typer.echo(text, nl=False)
         return
-    from innoref import store
+    from innoref.cli.app import write_output
 
-    store.atomic_write(output, text)
+    write_output(ctx, output, text)
     typer.echo(f"wrote {count} reference{'s' if count != 1 else ''} to {output}", err=True)

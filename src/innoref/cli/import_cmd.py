@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from innoref.cli.app import app, location
+from innoref.cli.app import app, location, waiting
 from innoref.cli.paths import shown
 
 # A progress bar appears only when the import takes longer than this (seconds).
@@ -82,6 +82,7 @@ def import_cli(
         report = editing.import_candidates(
             loc, batch.candidates, batch.skipped, theme=theme, dry_run=dry_run,
             allow_duplicate=allow_duplicate, progress=progress("checking and writing", len(batch.candidates)),
+            waiting=waiting(ctx),
         )
     finally:
         progress.stop()

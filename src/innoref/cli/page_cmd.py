@@ -31,7 +31,7 @@ def page_cli(
     ctx: typer.Context,
     output: Annotated[
         Path,
-        typer.Option("--output", "-o", metavar="FILE.html", dir_okay=False, show_default=False,
+        typer.Option("--output", "-o", metavar="FILE.html", show_default=False,
                      help="Write the page to this file (whole or not at all); '-' writes to standard output."),
     ],
     query: filters.QueryArgument = None,
@@ -60,7 +60,7 @@ def page_cli(
     (brathen finds Bråthen). With a QUERY or filters, only the references that
     match. A query that matches nothing is an error, and nothing is written.
     """
-    from innoref import __version__, store
+    from innoref import __version__
     from innoref.errors import NotFoundError
     from innoref.page import build_page, check_lang
     from innoref.query import parse_query
@@ -76,7 +76,9 @@ def page_cli(
     if str(output) == "-":
         typer.echo(text, nl=False)
         return
-    store.atomic_write(output, text)
+    from innoref.cli.app import write_output
+
+    write_output(ctx, output, text)
     sections = len({t for r in refs for t in r.themes} & {t.id for t in lib.themes})
     noun = "reference" if len(refs) == 1 else "references"
     typer.echo(f"wrote {len(refs)} {noun} in {sections} theme{'s' if sections != 1 else ''} to {output}", err=True)

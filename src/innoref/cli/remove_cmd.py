@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from innoref.cli.app import app, location
+from innoref.cli.app import app, location, waiting
 
 
 def can_ask() -> bool:
@@ -44,6 +44,6 @@ def remove_cli(
                              default=False, err=True):
             typer.echo("nothing removed", err=True)
             raise typer.Exit(1)
-    removed = editing.remove(loc, keys)
+    removed = editing.remove(loc, keys, waiting=waiting(ctx))
     for ref in removed.references:
         typer.echo(f"removed {ref.key}")
