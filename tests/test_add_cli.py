@@ -75,7 +75,7 @@ def test_year_nd_and_year_from_date(cli, library):
 def test_missing_required_fields_are_named_with_no_input(cli, library):
     result = cli("add", "--title", "Heltid", "--no-input", data=library)
     assert result.exit_code == 1
-    assert result.stderr == "error: missing required fields: --type, --author, --year, --theme\n"
+    assert result.stderr == "error: missing required fields: --type, --author, --year\n"
     assert (library / "literature.yaml").read_bytes() == SHIPPED_BYTES
 
 
@@ -85,7 +85,7 @@ def test_without_a_terminal_it_does_not_prompt(cli, library):
     assert result.exit_code == 0  # an editor alone would do as well; nothing is missing
     result = cli("add", "--title", "Heltid", data=library, input="book\n")
     assert result.exit_code == 1
-    assert result.stderr == ("error: missing required fields: --type, --author, --year, --theme "
+    assert result.stderr == ("error: missing required fields: --type, --author, --year "
                              "(no terminal to ask on)\n")
 
 
@@ -150,7 +150,7 @@ def test_no_input_wins_over_a_terminal(cli, library, monkeypatch):
 
     monkeypatch.setattr(add_cmd, "interactive", lambda: True)
     result = cli("add", "--title", "Heltid", "--type", "book", "--no-input", data=library, input="x\n")
-    assert result.exit_code == 1 and "missing required fields: --author, --year, --theme\n" in result.stderr
+    assert result.exit_code == 1 and "missing required fields: --author, --year\n" in result.stderr
 
 
 def _run_on_a_terminal(args: list[str], answers: list[str], env: dict) -> tuple[int, str]:
@@ -190,3 +190,21 @@ def test_prompts_on_a_real_terminal(library, isolated):
     assert "Type (report, book, article, chapter, thesis, webpage, misc):" in out
     assert "  2  heltid-deltid" in out and "nordmann2024heltid" in out
     assert refs_of(library)["nordmann2024heltid"].themes == ["heltid-deltid"]
+
+
+def test_a_theme_is_optional(cli, library):
+    result = cli("add", "--no-input", "--type", "report", "--title", "Egen rapport om turnus",
+                 "--author", "Nordmann, Kari", "--year", "2021", data=library)
+    assert result.exit_code == 0, result.stderr
+    assert refs_of(library)["nordmann2021egen"].themes == []
+
+
+def test_the_theme_prompt_accepts_none(cli, library, monkeypatch):
+    from innoref.cli import add_cmd
+
+    monkeypatch.setattr(add_cmd, "interactive", lambda: True)
+    result = cli("add", "--type", "report", "--title", "Egen rapport", "--author", "Nordmann, Kari",
+                 "--year", "2021", data=library, input="\n")
+    assert result.exit_code == 0, result.stderr
+    assert "Themes (numbers or ids, separated by commas; Enter for none):" in result.stdout
+    assert refs_of(library)["nordmann2021egen"].themes == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import textwrap
+from pathlib import Path
 
 from conftest import SHIPPED
 from innoref import store
@@ -97,8 +98,27 @@ def test_an_invalid_edit_is_refused_without_a_terminal(cli, library, tmp_path):
     editor = _editor(tmp_path, 'text = text.replace("year: 2010", "year: tjueti")\n')
     result = cli("edit", "moland2010strategisk", data=library, env={"EDITOR": editor, "VISUAL": ""})
     assert result.exit_code == 1
-    assert result.stderr == "error: year: 'tjueti' is not a whole number\nnothing was written\n"
+    assert result.stderr.startswith("error: year: 'tjueti' is not a whole number\n"
+                                    "nothing was written; your text is kept in ")
+    kept = Path(result.stderr.rstrip("\n").rsplit(" ", 1)[1])
+    assert "year: tjueti" in kept.read_text() and kept.name.startswith("moland2010strategisk-")
     assert (library / "literature.yaml").read_bytes() == before
+
+
+def test_text_typed_while_the_record_changed_in_the_file_is_kept(cli, library, tmp_path):
+    # The editor changes the record; meanwhile (while it is open) the file changes too.
+    editor = _editor(tmp_path, f"""\
+        lib = pathlib.Path({str(library / "literature.yaml")!r})
+        lib.write_text(lib.read_text().replace("place: Stockholm", "place: Uppsala"))
+        text = text.replace("place: Stockholm", "place: Göteborg")
+    """)
+    result = cli("edit", "frankelius2009innovativa", data=library, env={"EDITOR": editor, "VISUAL": ""})
+    assert result.exit_code == 1
+    assert "was changed in the file while you were editing; nothing was written; your text is kept in " \
+        in result.stderr
+    kept = Path(result.stderr.rstrip("\n").rsplit(" ", 1)[1])
+    assert "place: Göteborg" in kept.read_text()
+    assert refs_of(library)["frankelius2009innovativa"].place == "Uppsala"
 
 
 def test_an_invalid_edit_can_be_edited_again_on_a_terminal(cli, library, tmp_path, monkeypatch):
@@ -124,3 +144,54 @@ def test_an_invalid_edit_can_be_edited_again_on_a_terminal(cli, library, tmp_pat
     ref = refs_of(library)["frankelius2009innovativa"]
     assert ref.place == "Göteborg" and ref.isbn == "978-91-7164-440-4"
     assert "# innoref:" not in (library / "literature.yaml").read_text(encoding="utf-8")
+
+
+def test_edit_cannot_empty_what_add_requires(cli, library):
+    before = (library / "literature.yaml").read_bytes()
+    result = cli("edit", "moland2010strategisk", "--set", "authors=", "--set", "themes=", "--unset", "type",
+                 data=library)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: invalid record:\n"
+        "  authors: a record needs an author or an editor (as `add` requires); it cannot be emptied\n"
+        "  type: a record needs its type (as `add` requires); it cannot be unset\n")
+    assert (library / "literature.yaml").read_bytes() == before
+    # Themes alone may be emptied: a theme is optional.
+    assert cli("edit", "moland2010strategisk", "--set", "themes=", data=library).exit_code == 0
+    assert refs_of(library)["moland2010strategisk"].themes == []
+
+
+def test_the_editor_cannot_empty_what_add_requires(cli, library, tmp_path):
+    before = (library / "literature.yaml").read_bytes()
+    editor = _editor(tmp_path, """\
+        import re
+        text = re.sub(r"  authors:\\n(    - .*\\n)+", "", text)
+    """)
+    result = cli("edit", "moland2010strategisk", data=library, env={"EDITOR": editor, "VISUAL": ""})
+    assert result.exit_code == 1
+    assert "authors: a record needs an author or an editor" in result.stderr
+    assert (library / "literature.yaml").read_bytes() == before
+
+
+def test_end_of_line_comments_of_changed_fields_stay(cli, make_library):
+    folder = make_library("""\
+        - key: a
+          type: report  # checked against the catalogue
+          title: Tittel
+          authors:  # as printed on the cover
+            - {family: Nordmann, given: Kari}
+          year: 2013
+          publisher: Fafo   # not Fafo AIS
+          note: >-  # from the programme's page
+            Kort.
+    """)
+    result = cli("edit", "a", "--set", "publisher=Fafo AIS", "--set", "authors=Nordmann, Kari; Lien, Lise",
+                 "--set", "note=Lengre notat.", "--set", "type=book", data=folder)
+    assert result.exit_code == 0, result.stderr
+    text = (folder / "literature.yaml").read_text()
+    assert "  type: book  # checked against the catalogue\n" in text
+    assert "  authors:  # as printed on the cover\n    - {family: Nordmann, given: Kari}\n    - {family: Lien" in text
+    assert "  publisher: Fafo AIS  # not Fafo AIS\n" in text
+    assert "  note: Lengre notat.  # from the programme's page\n" in text
+    ref = refs_of(folder)["a"]
+    assert ref.publisher == "Fafo AIS" and ref.note == "Lengre notat." and len(ref.authors) == 2

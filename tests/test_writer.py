@@ -304,7 +304,9 @@ def test_changing_fields_keeps_the_other_lines_and_comments():
     )
     first = load_records(COMMENTED)[0].model_copy(update={"key": "a2", "title": "First, renamed"})
     item = writer.change_fields(doc.items[0], first, ["key", "title"], doc.style)
-    assert item == "- key: a2\n  title: First, renamed\n  year: 2001\n\n# --- a section of my own ---\n\n"
+    # A comment at the end of a changed field's line stays with the field (issue 10, item 7).
+    assert item == ("- key: a2\n  title: First, renamed  # the working title\n  year: 2001\n\n"
+                    "# --- a section of my own ---\n\n")
 
 
 def test_field_changes_give_up_on_flow_records():

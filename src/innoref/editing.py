@@ -40,8 +40,9 @@ if TYPE_CHECKING:
 LIST_FIELDS = ("authors", "editors", "keywords", "themes")
 PERSON_FIELDS = ("authors", "editors")
 NO_DATE = ("nd", "n.d.", "u.å.", "ua", "u.a.", "none", "")
-# What `add` asks for on a terminal, and what --no-input names when missing.
-ADD_REQUIRED = ("type", "title", "authors", "year", "themes")
+# What `add` asks for on a terminal, and what --no-input names when missing (the year may be
+# n.d.); themes are optional: a researcher's own report need not serve a programme theme.
+ADD_REQUIRED = ("type", "title", "authors", "year")
 
 
 # --------------------------------------------------------------------------- values
@@ -547,7 +548,22 @@ def apply_changes(ref: "Reference", sets: dict[str, str], unsets: Iterable[str])
             data[name] = parsed
     if not data["extra"]:
         data.pop("extra")
+    errors += emptied_required(ref.to_data(), data)
     return build_reference(data, errors)
+
+
+def emptied_required(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """What a change takes away that `add` requires: the rules of `add` hold for every write.
+
+    A record imported without an author may stay so, but a change cannot remove the
+    last author or editor, nor the type.
+    """
+    lines = []
+    if (before.get("authors") or before.get("editors")) and not (after.get("authors") or after.get("editors")):
+        lines.append("authors: a record needs an author or an editor (as `add` requires); it cannot be emptied")
+    if "type" in before and "type" not in after:
+        lines.append("type: a record needs its type (as `add` requires); it cannot be unset")
+    return lines
 
 
 def _changed_fields(before: "Reference", after: "Reference") -> list[str]:
@@ -623,6 +639,27 @@ def record_source(location: "Location", key: str) -> str:
     return doc.own(find_item(doc, key))[0]
 
 
+def keep_unsaved(key: str, text: str) -> Path:
+    """Keep text from $EDITOR that could not be written, so that no typing is lost.
+
+    It goes to ``$XDG_STATE_HOME/innoref/unsaved/`` (``~/.local/state/innoref``),
+    named by the key and the time; the caller says where.
+    """
+    import os
+    import re
+    import time
+
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", key)[:80] or "record"
+    path = Path(base) / "innoref" / "unsaved" / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}.yaml"
+    n = 1
+    while path.exists():
+        n += 1
+        path = path.with_name(f"{name}-{time.strftime('%Y%m%d-%H%M%S')}-{n}.yaml")
+    files.atomic_write(path, text, make_folder=True)
+    return path
+
+
 class EditedTextError(InvalidInput):
     """The text from $EDITOR does not make a valid record; the CLI offers to edit again."""
 
@@ -665,6 +702,9 @@ def replace_record(location: "Location", key: str, original: str, text: str, *,
         index = find_item(doc, key)
         if doc.own(index)[0] != original:
             raise InnorefError(f"'{key}' was changed in the file while you were editing; nothing was written")
+        emptied = emptied_required(before.to_data(), after.to_data())
+        if emptied:
+            raise EditedTextError("\n".join(emptied))
         try:
             warnings = _check_edited(state, before, after, allow_duplicate)
         except InvalidInput as exc:

@@ -487,10 +487,28 @@ def _scan_items(text: str) -> tuple[str, list[str], str]:
 # --------------------------------------------------------------------------- one record's fields
 
 
-def _field_spans(item: str) -> list[tuple[str, int, int, int]] | None:
-    """(name, first line, end line, column) for each field of the item's record,
-    the end excluding trailing blank and comment lines; None when the layout does
-    not allow changing fields one by one."""
+_AFTER_VALUE = re.compile(r"\s+(#.*?)\s*$")
+_AFTER_KEY = re.compile(r"\s*:\s+(#.*?)\s*$")
+_AFTER_INDICATOR = re.compile(r"[|>][-+0-9]*\s+(#.*?)\s*$")
+
+
+def _end_of_line_comment(first_line: str, key, value) -> str | None:
+    """The comment at the end of a field's first line ("publisher: Fafo  # checked"), if any."""
+    line = key.start_mark.line
+    text = first_line.rstrip("\r\n")
+    if value.start_mark.line == line and value.end_mark.line == line:
+        m = _AFTER_VALUE.match(text, value.end_mark.column)  # after a scalar or [flow, list]
+    elif value.start_mark.line == line and getattr(value, "style", None) in ("|", ">"):
+        m = _AFTER_INDICATOR.match(text, value.start_mark.column)  # "note: >-  # ..."
+    else:
+        m = _AFTER_KEY.match(text, key.end_mark.column)  # "authors:  # ..." over a block list
+    return m.group(1) if m else None
+
+
+def _field_spans(item: str) -> list[tuple[str, int, int, int, str | None]] | None:
+    """(name, first line, end line, column, end-of-line comment) for each field of the
+    item's record, the end excluding trailing blank and comment lines; None when the
+    layout does not allow changing fields one by one."""
     from innoref import yamlio
 
     try:
@@ -522,14 +540,16 @@ def _field_spans(item: str) -> list[tuple[str, int, int, int]] | None:
             not lines[end - 1].strip() or (not block_scalar and lines[end - 1].lstrip().startswith("#"))
         ):
             end -= 1
-        spans.append((name, line, end, col))
+        comment = _end_of_line_comment(lines[line], mapping.value[i][0], values[i])
+        spans.append((name, line, end, col, comment))
     return spans
 
 
 def change_fields(item: str, ref: "Reference", names: list[str], style: Style) -> str | None:
     """The item's text with the fields ``names`` set to their values in ``ref``
-    (or removed when ``ref`` leaves them empty), other lines kept as they are.
-    None when the record's layout does not allow it."""
+    (or removed when ``ref`` leaves them empty), other lines kept as they are; a
+    comment at the end of a changed field's first line stays at the end of its new
+    first line. None when the record's layout does not allow it."""
     from innoref.models import FIELD_NAMES
 
     spans = _field_spans(item)
@@ -549,7 +569,9 @@ def change_fields(item: str, ref: "Reference", names: list[str], style: Style) -
         new = field_lines(name, getattr(ref, name) if name in ("authors", "editors") else data.get(name), style, col) \
             if name in data else []
         if name in present:
-            _, start, end, _ = present[name]
+            _, start, end, _, comment = present[name]
+            if comment and new:
+                new = [f"{new[0]}  {comment}"] + new[1:]
             if start == 0 and new:
                 new = [lines[0][:col] + new[0][col:]] + new[1:]
             elif start == 0:

@@ -56,10 +56,10 @@ def add_cli(
 ) -> None:
     """Add a reference; prints its key, then the record as written.
 
-    Required: --type, --title, --author (or --editor), --year (n.d. for none)
-    and --theme. On a terminal, missing ones are asked for (the theme prompt
-    lists the themes); otherwise, or with --no-input, the command fails naming
-    them. The key, when not given, is the first author's family name, the year
+    Required: --type, --title, --author (or --editor) and --year (n.d. for
+    none); --theme is optional. On a terminal, missing ones are asked for, and
+    so are the themes (the prompt lists them; Enter for none); otherwise, or with
+    --no-input, the command fails naming what is missing. The key, when not given, is the first author's family name, the year
     and the first significant word of the title (moland2013laeringsnettverk).
     A duplicate (same DOI, ISBN, or title, year and first author) is refused
     unless --allow-duplicate; a near-identical title warns. Exit 1 on invalid
@@ -81,12 +81,14 @@ def add_cli(
         values["year"] = date[:4]
     loc = location(ctx)
     missing = editing.missing_for_add(values)
-    if missing:
-        if no_input or not interactive():
-            names = ", ".join(f"--{_option(m)}" for m in missing)
-            raise InvalidInput(f"missing required field{'s' if len(missing) > 1 else ''}: {names}"
-                               + ("" if no_input else " (no terminal to ask on)"))
-        _ask(loc, values, missing)
+    asking = not no_input and interactive()
+    if missing and not asking:
+        names = ", ".join(f"--{_option(m)}" for m in missing)
+        raise InvalidInput(f"missing required field{'s' if len(missing) > 1 else ''}: {names}"
+                           + ("" if no_input else " (no terminal to ask on)"))
+    if asking:
+        # On a terminal the themes are offered too (none is an answer), after what is required.
+        _ask(loc, values, missing + ([] if values.get("themes") else ["themes"]))
     added = editing.add(loc, values, allow_duplicate=allow_duplicate, waiting=waiting(ctx))
     for warning in added.warnings:
         typer.echo(f"warning: {warning}", err=True)
@@ -120,16 +122,19 @@ def _ask(loc, values: dict, missing: list[str]) -> None:
                 typer.echo("Themes:")
                 for i, t in enumerate(lib.themes, start=1):
                     typer.echo(f"  {i}  {t.id:<26} {t.name}")
-                text = typer.prompt("Themes (numbers or ids, separated by commas)")
+                text = typer.prompt("Themes (numbers or ids, separated by commas; Enter for none)",
+                                    default="", show_default=False)
                 ids = [t.id for t in lib.themes]
                 chosen = []
                 for part in editing.split_list("themes", text):
                     chosen.append(ids[int(part) - 1] if part.isdigit() and 0 < int(part) <= len(ids) else part)
                 text = ", ".join(chosen)
                 bad = [c for c in chosen if c not in ids]
-                if bad or not chosen:
-                    typer.echo(f"error: themes: {', '.join(bad) or 'none chosen'}: choose from the list", err=True)
+                if bad:
+                    typer.echo(f"error: themes: {', '.join(bad)}: choose from the list", err=True)
                     continue
+                if not chosen:
+                    break
             try:
                 value = editing.parse_value(name, text)
                 if name == "authors":

@@ -91,6 +91,7 @@ def run_editor(text: str) -> str | None:
 
 def _edit_in_editor(loc, key: str, allow_duplicate: bool, wait) -> None:
     from innoref import editing
+    from innoref.errors import InnorefError
 
     original = editing.record_source(loc, key)
     text = original
@@ -106,9 +107,12 @@ def _edit_in_editor(loc, key: str, allow_duplicate: bool, wait) -> None:
         except editing.EditedTextError as exc:
             typer.echo(f"error: {exc.message}", err=True)
             if not (can_ask() and typer.confirm("Edit again?", default=True, err=True)):
-                typer.echo("nothing was written", err=True)
+                typer.echo(f"nothing was written; your text is kept in {editing.keep_unsaved(key, edited)}", err=True)
                 raise typer.Exit(1) from None
             text = "".join(f"{_ERROR_MARK}{line}\n" for line in exc.message.splitlines()) + edited
             continue
+        except InnorefError as exc:  # the record changed meanwhile, the file cannot be written, ...
+            kept = editing.keep_unsaved(key, edited)
+            raise InnorefError(f"{exc.message}; your text is kept in {kept}") from None
         _report(result)
         return
