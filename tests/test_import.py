@@ -319,3 +319,82 @@ def test_the_fast_path_decodes_exactly_as_the_middleware(latex):
     fast = decoder._simple(escaped)
     if fast is not None:
         assert fast == decoder._full(escaped, latex)
+
+
+# --------------------------------------------------------------------------- nothing dropped without a word (issue 10, 5 and 11)
+
+
+def test_an_entry_closed_early_by_a_stray_brace_is_reported_with_its_lost_fields(cli, empty, tmp_path):
+    bib = tmp_path / "broken.bib"
+    bib.write_text("@techreport{broken,\n  title = {Tittel med feil}},\n  author = {Nordmann, Kari},\n"
+                   "  year = {2013},\n  institution = {Fafo},\n}\n"
+                   "@misc{ok,\n  title = {Helt greit},\n  author = {Lien, Lise},\n  year = {2002},\n}\n")
+    result = cli("import", str(bib), data=empty)
+    assert result.exit_code == 0, result.stderr
+    assert summary(result)[:2] == (1, 1)
+    assert ("broken: a '}' ends the entry early (unbalanced braces): its fields author, year, institution "
+            "would be lost; fix the braces and import it again") in summary(result)[2]
+    assert set(refs_of(empty)) == {"ok"}
+
+
+def test_latex_that_does_not_read_as_text_is_kept_as_written(cli, empty, tmp_path):
+    bib = tmp_path / "macros.bib"
+    bib.write_text("@misc{lost,\n  title = {Notat},\n  author = {Berg, Jan},\n  year = {2001},\n"
+                   "  note = {\\newcommand{\\a}{hemmelig}},\n}\n")
+    result = cli("import", str(bib), data=empty)
+    assert result.exit_code == 0
+    assert "lost: note: LaTeX that does not read as text (kept as written in extra.note-latex)" in result.stdout
+    assert refs_of(empty)["lost"].extra["note-latex"] == "\\newcommand{\\a}{hemmelig}"
+
+
+def test_csl_json_values_of_odd_shapes_are_kept_and_named(cli, empty, tmp_path):
+    path = tmp_path / "odd.json"
+    path.write_text('[{"id": "strauth", "type": "report", "title": "Streng forfatter", "author": "Nordmann, Kari",'
+                    ' "issued": {"date-parts": [[2013]]}, "publisher": {"name": "Fafo"},'
+                    ' "editor": [{"family": "Lien"}, 42]}]')
+    result = cli("import", str(path), data=empty)
+    assert result.exit_code == 0, result.stderr
+    assert "strauth: author: a text, not a list of names; read as the name 'Nordmann, Kari'" in result.stdout
+    assert 'strauth: editor[1]: not a name (42); kept in extra.editor' in result.stdout
+    assert 'strauth: publisher: not text ({"name": "Fafo"}); kept in extra.publisher' in result.stdout
+    ref = refs_of(empty)["strauth"]
+    assert ref.authors[0].family == "Nordmann" and ref.authors[0].given == "Kari"
+    assert ref.extra["publisher"] == '{"name": "Fafo"}' and ref.extra["editor"] == "42"
+
+
+def test_deeply_nested_csl_json_is_an_import_error(cli, empty, tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    result = cli("import", str(path), data=empty)
+    assert result.exit_code == 1
+    assert "nests deeper than any CSL-JSON item does" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "holds no entry that could be imported"),
+    (bytes(range(256)) * 8, "not a text file (it holds NUL bytes"),
+    (b"just some words, no entries at all\n", "holds no entry that could be imported"),
+])
+def test_a_file_with_nothing_to_import_is_exit_1(cli, empty, tmp_path, content, message):
+    for suffix in (".bib", ".ris", ".json"):
+        path = tmp_path / f"nothing{suffix}"
+        path.write_bytes(content)
+        result = cli("import", str(path), data=empty)
+        assert result.exit_code == 1, (suffix, result.stdout)
+        assert message in result.stderr or (suffix == ".json" and "not JSON" in result.stderr), suffix
+    assert refs_of(empty) == {}
+
+
+def test_utf16_with_its_byte_order_mark_is_read(cli, empty, tmp_path):
+    path = tmp_path / "u16.bib"
+    path.write_bytes("@misc{u16,\n title={Ærlig talt},\n author={Berg, Jan},\n year={2001}}\n".encode("utf-16"))
+    result = cli("import", str(path), data=empty)
+    assert result.exit_code == 0, result.stderr
+    assert refs_of(empty)["u16"].title == "Ærlig talt"
+
+
+def test_reimporting_the_same_file_is_not_an_error(cli, library):
+    path = FIXTURES / "kommune.bib"
+    assert cli("import", str(path), data=library).exit_code == 0
+    again = cli("import", str(path), data=library)
+    assert again.exit_code == 0 and summary(again)[0] == 0

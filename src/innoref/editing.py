@@ -774,6 +774,7 @@ class Skipped:
     what: str  # the entry's key, or "line N"
     reason: str
     line: int | None = None
+    duplicate: bool = False  # the work is in the library (or the file) already
 
     def __str__(self) -> str:
         return f"{self.what}: {self.reason}"
@@ -787,6 +788,11 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
     path: Path | None = None
+
+    @property
+    def nothing_importable(self) -> bool:
+        """Nothing imported, and not because it is all in the library already (a re-import)."""
+        return not self.imported and not any(s.duplicate for s in self.skipped)
 
 
 def _fullness(ref: "Reference") -> int:
@@ -853,13 +859,14 @@ def import_candidates(
                 dup = index.exact(named)
                 if dup is not None:
                     report.skipped.append(Skipped(cand.where, f"duplicate of {dup.key} (already in the library; "
-                                                          f"{dup.reason})", cand.line))
+                                                          f"{dup.reason})", cand.line, duplicate=True))
                     tick(1)
                     continue
                 dup = batch.exact(named)
                 if dup is not None:
                     other = valid[int(dup.key[1:])][0]
-                    report.skipped.append(Skipped(cand.where, f"duplicate of {other.where} ({dup.reason})", cand.line))
+                    report.skipped.append(Skipped(cand.where, f"duplicate of {other.where} ({dup.reason})", cand.line,
+                                                  duplicate=True))
                     tick(1)
                     continue
             batch.add(named)

@@ -70,7 +70,8 @@ def import_cli(
     key (or line) with the reason. The file's keys are kept; a key already taken
     gets a suffix and is reported. Fields innoref does not name are kept in
     extra. All records are written in one go: a failure part-way leaves the
-    library as it was. Exit 1 when the file cannot be read at all.
+    library as it was. Exit 1 when the file cannot be read, or holds nothing that
+    could be imported (a file whose entries are all in the library already is exit 0).
     """
     from innoref import editing
     from innoref.importers import read_file
@@ -87,6 +88,9 @@ def import_cli(
     finally:
         progress.stop()
     _summary(report, file)
+    if report.nothing_importable:
+        typer.echo(f"error: {file.name} holds no entry that could be imported", err=True)
+        raise typer.Exit(1)
 
 
 def _summary(report, file: Path) -> None:

@@ -67,13 +67,26 @@ def read_file(path: Path, fmt: str | None = None, progress: Progress | None = No
         data = path.read_bytes()
     except OSError as exc:
         raise InnorefError(f"{path}: cannot read: {exc.strerror}") from None
+    module = importlib.import_module(f"innoref.importers.{key}")
+    return module.read(file_text(path, data), progress)
+
+
+def file_text(path: Path, data: bytes) -> str:
+    """The text of an import file: UTF-8 (with or without a byte order mark), UTF-16 with
+    its byte order mark, else Latin-1 (old .bib and .ris files); a binary file is refused."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InnorefError(f"{path}: starts as UTF-16 text but is not; nothing was imported") from None
+    if b"\0" in data:
+        raise InnorefError(f"{path}: not a text file (it holds NUL bytes: a PDF, a ZIP or UTF-16 without a "
+                           "byte order mark?); nothing was imported")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         # Old .bib and .ris files are often Latin-1; every byte is a Latin-1 character.
-        text = data.decode("latin-1")
-    module = importlib.import_module(f"innoref.importers.{key}")
-    return module.read(text, progress)
+        return data.decode("latin-1")
 
 
 # --------------------------------------------------------------------------- shared helpers

@@ -78,6 +78,7 @@ _SIMPLE_MACRO = re.compile(
     r"|[&%$#_]"
     r")"
 )
+_MACRO_NAME = re.compile(r"\\(?:[A-Za-z@]+|.)")
 _LIGATURES = (("---", "\u2014"), ("--", "\u2013"), ("``", "\u201c"), ("''", "\u201d"), ("~", "\u00a0"))
 
 
@@ -172,6 +173,20 @@ class Decoder:
         with _quiet("pylatexenc"):
             decoded, error = self.middleware._transform_python_value_string(latex)
         return " ".join(decoded.split()) if not error else _strip_braces(value)
+
+    def loses_text(self, value: str, decoded: str) -> bool:
+        """True when decoding dropped letters or digits of ``value`` that are not macro names
+        (``\\newcommand{\\a}{b}``, ``\\label{x}`` decode to nothing): the value is then kept as written."""
+        if "\\" not in value:
+            return False
+        from collections import Counter
+
+        from innoref.text import fold
+
+        raw = fold(_MACRO_NAME.sub(" ", value))
+        kept = Counter(ch for ch in fold(decoded) if ch.isalnum())
+        wanted = Counter(ch for ch in raw if ch.isalnum())
+        return bool(wanted - kept)
 
     def _simple(self, latex: str) -> str | None:
         """The common case, fast: accents, letters such as \\aa and \\o, \\&, protective
@@ -285,6 +300,8 @@ def _quiet(name: str = "bibtexparser"):
         logger.setLevel(level)
 
 
+# "author = {" in text between entries: the fields of an entry that a stray '}' closed early.
+_FIELD_TEXT = re.compile(r"(?:^|[,\s])([A-Za-z][\w:.+-]*)\s*=\s*[{\"\w]")
 _BLOCK_KEY = re.compile(r"@\s*[A-Za-z]+\s*[{(]\s*([^,\s{}()]+)\s*,")
 
 
@@ -315,7 +332,14 @@ def read(text: str, progress: Progress | None = None) -> Batch:
     strings: dict[str, str] = dict(MONTH_MACROS)
     preambles: list[str] = []
     raw_entries: list[tuple[Any, list[str]]] = []  # (Entry, warnings)
+    cut_short: dict[int, str] = {}  # id(Entry) -> the fields that came after its early end
+    previous = None
     for block in library.blocks:
+        if isinstance(block, model.ImplicitComment) and previous is not None:
+            lost = _FIELD_TEXT.findall(block.comment or "")
+            if lost:
+                cut_short[id(previous)] = ", ".join(dict.fromkeys(name.lower() for name in lost))
+        previous = block if isinstance(block, model.Entry) else None
         if isinstance(block, model.String) or (
             isinstance(block, model.DuplicateBlockKeyBlock) and isinstance(block.ignore_error_block, model.String)
         ):
@@ -367,6 +391,12 @@ def read(text: str, progress: Progress | None = None) -> Batch:
             members = fields.get("entryset", "")
             batch.skipped.append(Skipped(where, f"a biblatex @set of {members or 'no entries'}; "
                                                 "its members are imported on their own", line))
+            tick(1)
+            continue
+        if id(entry) in cut_short:
+            batch.skipped.append(Skipped(where, f"a '}}' ends the entry early (unbalanced braces): its fields "
+                                                f"{cut_short[id(entry)]} would be lost; fix the braces and "
+                                                "import it again", line))
             tick(1)
             continue
         fields = _resolve(entry.key, fields, by_key, notes)
@@ -492,7 +522,13 @@ def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str
             return None
         used.add(name)
         value = fields[name]
-        return " ".join(value.split()) if name in VERBATIM else decoder.text(value)
+        if name in VERBATIM:
+            return " ".join(value.split())
+        text = decoder.text(value)
+        if decoder.loses_text(value, text):
+            put_extra(data, f"{name}-latex", " ".join(value.split()))
+            notes.append(f"{name}: LaTeX that does not read as text (kept as written in extra.{name}-latex)")
+        return text
 
     title = take("title")
     if title is not None:

@@ -80,25 +80,78 @@ def _date(value: Any) -> tuple[int | None, str | None, bool]:
     return None, None, False
 
 
+class _Odd(Exception):
+    """A variable whose value has a shape CSL does not give it (an object where text belongs)."""
+
+
 def _text(value: Any) -> str:
-    if isinstance(value, list):
+    """A variable's text: text and numbers as they are, a list of them joined; else :class:`_Odd`."""
+    if isinstance(value, bool) or value is None:
+        raise _Odd
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value):
         return ", ".join(str(v) for v in value)
-    return str(value)
+    raise _Odd
+
+
+def _as_json(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _names(csl: str, value: Any, data: dict[str, Any], notes: list[str]) -> list[dict[str, str]]:
+    """The persons of a name variable; what cannot be read as a name is kept in extra, with a note."""
+    from innoref.models import parse_person
+
+    if isinstance(value, str):  # "author": "Kari Nordmann": one name, written as text
+        notes.append(f"{csl}: a text, not a list of names; read as the name '{value.strip()}'")
+        return [parse_person(value)] if value.strip() else []
+    if isinstance(value, dict):
+        notes.append(f"{csl}: one name, not a list of names; read as one name")
+        value = [value]
+    if not isinstance(value, list):
+        put_extra(data, csl, _as_json(value))
+        notes.append(f"{csl}: not a list of names; kept in extra.{csl}")
+        return []
+    people = []
+    for i, name in enumerate(value):
+        person = _person(name)
+        if person is None:
+            if name not in (None, "", {}):
+                put_extra(data, csl, _as_json(name))
+                notes.append(f"{csl}[{i}]: not a name ({_as_json(name)[:40]}); kept in extra.{csl}")
+            continue
+        people.append(person)
+    return people
 
 
 def convert(item: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+    """innoref field values from one CSL item. A variable whose value has an odd shape (an
+    object where text belongs) is kept in ``extra`` as JSON, with a note naming it."""
     data: dict[str, Any] = {}
+    odd: list[str] = []
+
+    def text(name: str) -> str | None:
+        value = item.get(name)
+        if value in (None, "", []):
+            return None
+        try:
+            return _text(value).strip()
+        except _Odd:
+            odd.append(name)
+            return None
+
     kind = str(item.get("type") or "")
     rtype = TYPES.get(kind, "misc")
     data["type"] = rtype
     if kind and kind != rtype:
         put_extra(data, "entrytype", kind)
-    if item.get("title"):
-        data["title"] = _text(item["title"]).strip()
+    title = text("title")
+    if title:
+        data["title"] = title
     for csl, model in (("author", "authors"), ("editor", "editors")):
-        names = item.get(csl)
-        if isinstance(names, list):
-            people = [p for p in (_person(n) for n in names) if p]
+        if item.get(csl) not in (None, "", []):
+            people = _names(csl, item[csl], data, notes)
             if people:
                 data[model] = people
     if "issued" in item:
@@ -119,42 +172,49 @@ def convert(item: dict[str, Any], notes: list[str]) -> dict[str, Any]:
               "edition": "edition", "genre": "genre", "volume": "volume", "page": "pages", "URL": "url",
               "abstract": "abstract", "note": "note"}
     for csl, model in simple.items():
-        if item.get(csl) not in (None, ""):
-            data[model] = _text(item[csl]).strip()
-    number = item.get("number") or item.get("collection-number")
-    if number not in (None, ""):
-        data["issue" if rtype == "article" and not item.get("issue") else "number"] = _text(number)
-        if item.get("number") and item.get("collection-number"):
-            put_extra(data, "collection-number", _text(item["collection-number"]))
-    if item.get("issue") not in (None, ""):
-        data["issue"] = _text(item["issue"])
-    container = item.get("container-title")
+        value = text(csl)
+        if value:
+            data[model] = value
+    number, collection_number, issue = text("number"), text("collection-number"), text("issue")
+    if number or collection_number:
+        data["issue" if rtype == "article" and not issue else "number"] = number or collection_number
+        if number and collection_number:
+            put_extra(data, "collection-number", collection_number)
+    if issue:
+        data["issue"] = issue
+    container = text("container-title")
     if container:
         if rtype == "article":
-            data["journal"] = _text(container)
+            data["journal"] = container
         elif rtype == "chapter":
-            data["booktitle"] = _text(container)
+            data["booktitle"] = container
         else:
-            put_extra(data, "container-title", _text(container))
-    if item.get("DOI"):
-        data["doi"] = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", str(item["DOI"]).strip(), flags=re.I)
-    if item.get("ISBN"):
-        text = _text(item["ISBN"])
-        isbn = isbn_in(text)
+            put_extra(data, "container-title", container)
+    doi = text("DOI")
+    if doi:
+        data["doi"] = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", doi, flags=re.I)
+    isbn_text = text("ISBN")
+    if isbn_text:
+        isbn = isbn_in(isbn_text)
         if isbn:
             data["isbn"] = isbn
-        if isbn is None or isbn != text.strip():
-            put_extra(data, "ISBN", text)
+        if isbn is None or isbn != isbn_text:
+            put_extra(data, "ISBN", isbn_text)
             if isbn is None:
-                notes.append(f"ISBN '{text}' has no valid ISBN; kept in extra.ISBN")
-    if item.get("language"):
-        code = language_code(str(item["language"]))
+                notes.append(f"ISBN '{isbn_text}' has no valid ISBN; kept in extra.ISBN")
+    language = text("language")
+    if language:
+        code = language_code(language)
         if code:
             data["language"] = code
         else:
-            put_extra(data, "language", str(item["language"]))
-    if item.get("keyword"):
-        data["keywords"] = [k.strip() for k in re.split(r"[,;]", _text(item["keyword"])) if k.strip()]
+            put_extra(data, "language", language)
+    keywords = text("keyword")
+    if keywords:
+        data["keywords"] = [k.strip() for k in re.split(r"[,;]", keywords) if k.strip()]
+    for name in odd:
+        put_extra(data, name, _as_json(item[name]))
+        notes.append(f"{name}: not text ({_as_json(item[name])[:40]}); kept in extra.{name}")
     for name, value in item.items():
         if name not in NAMED and value not in (None, "", [], {}):
             if isinstance(value, (dict, list)) and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
@@ -168,6 +228,8 @@ def read(text: str, progress: Progress | None = None) -> Batch:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InnorefError(f"not JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+    except RecursionError:
+        raise InnorefError("the JSON nests deeper than any CSL-JSON item does; nothing was imported") from None
     if isinstance(doc, dict):
         doc = doc.get("items", [doc]) if "items" in doc or "type" in doc or "title" in doc else None
     if not isinstance(doc, list):
@@ -188,6 +250,10 @@ def read(text: str, progress: Progress | None = None) -> Batch:
             notes.append(f"id '{key}' is not usable as a key; a key was made by innoref's rule")
         try:
             data = convert(item, notes)
+        except RecursionError:
+            batch.skipped.append(Skipped(where, "nests deeper than any CSL-JSON item does", n))
+            tick(1)
+            continue
         except Exception as exc:  # noqa: BLE001 - one odd item must not stop the import
             batch.skipped.append(Skipped(where, f"cannot read the item ({type(exc).__name__}: {exc})", n))
             tick(1)
