@@ -98,7 +98,7 @@ def test_an_invalid_edit_is_refused_without_a_terminal(cli, library, tmp_path):
     editor = _editor(tmp_path, 'text = text.replace("year: 2010", "year: tjueti")\n')
     result = cli("edit", "moland2010strategisk", data=library, env={"EDITOR": editor, "VISUAL": ""})
     assert result.exit_code == 1
-    assert result.stderr.startswith("error: year: 'tjueti' is not a whole number\n"
+    assert result.stderr.startswith("error: year: 'tjueti' is not a year (a whole number such as 2013, or n.d. for none)\n"
                                     "nothing was written; your text is kept in ")
     kept = Path(result.stderr.rstrip("\n").rsplit(" ", 1)[1])
     assert "year: tjueti" in kept.read_text() and kept.name.startswith("moland2010strategisk-")

@@ -170,3 +170,21 @@ def test_user_library_starts_as_shipped_reading_list(tmp_path):
     lib = store.load(loc)
     assert len(lib.references) == 7
     assert not loc.folder.exists()  # reading never creates it
+
+
+def test_a_bad_year_is_worded_alike_in_the_file_and_on_the_command_line(make_library, cli, library):
+    folder = make_library("""\
+        - key: a
+          title: Første
+          year: 2013a
+        - key: b
+          title: Andre
+          year: n.d.
+    """)
+    result = cli("check", data=folder)
+    assert result.exit_code == 1
+    assert result.stdout == (f"{folder / 'literature.yaml'}:3:9: a: year: '2013a' is not a year "
+                             "(a whole number such as 2013, or n.d. for none)\n")
+    added = cli("add", "--type", "report", "--title", "X", "--author", "Berg, Jan", "--year", "2013a",
+                "--no-input", data=library)
+    assert added.stderr == "error: invalid record: year: '2013a' is not a year (a whole number such as 2013, or n.d. for none)\n"

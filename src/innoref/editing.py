@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 
 LIST_FIELDS = ("authors", "editors", "keywords", "themes")
 PERSON_FIELDS = ("authors", "editors")
-NO_DATE = ("nd", "n.d.", "u.å.", "ua", "u.a.", "none", "")
 # What `add` asks for on a terminal, and what --no-input names when missing (the year may be
 # n.d.); themes are optional: a researcher's own report need not serve a programme theme.
 ADD_REQUIRED = ("type", "title", "authors", "year")
@@ -77,11 +76,9 @@ def parse_value(name: str, value: Any) -> Any:
         return value
     text = value.strip()
     if name == "year":
-        if text.lower() in NO_DATE:
-            return None
-        if not text.isdigit():
-            raise InvalidInput(f"year: '{value}' is not a year (a whole number such as 2013, or n.d. for none)")
-        return int(text)
+        from innoref.models import NO_DATE
+
+        return None if text.lower() in NO_DATE else text  # the model says what is not a year
     if name == "type":
         if text not in REF_TYPES:
             raise InvalidInput(f"type: '{value}' is not one of {', '.join(REF_TYPES)}")
@@ -97,29 +94,11 @@ def _loc(loc: tuple) -> str:
 
 
 def validation_lines(exc: Any) -> list[str]:
-    """Pydantic's errors as "field: rule" lines a person can act on."""
-    from innoref.models import REF_TYPES
+    """Pydantic's errors as "field: rule" lines a person can act on (worded by ``models.error_messages``)."""
+    from innoref.models import error_messages
 
     lines = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and (p[:1].isupper() or p in ("str", "int"))
-                                                 or isinstance(p, str) and p.startswith("function-")))
-        message = err["msg"]
-        if message.startswith("Value error, "):
-            message = message[len("Value error, "):]
-        kind = err["type"]
-        if kind == "missing":
-            message = "required field is missing"
-        elif kind == "extra_forbidden":
-            name = str(loc[-1]) if loc else "?"
-            guess = difflib.get_close_matches(name, field_names(), n=1)
-            message = f"unknown field '{name}'" + (f" (did you mean '{guess[0]}'?)" if guess else "")
-        elif kind == "enum":
-            message = f"'{err.get('input')}' is not one of {', '.join(REF_TYPES)}"
-        elif kind in ("int_parsing", "int_type"):
-            message = f"'{err.get('input')}' is not a whole number"
-        elif kind in ("string_type",):
-            message = "must be text"
+    for loc, message, _ in error_messages(exc, field_names()):
         where = _loc(loc)
         lines.append(f"{where}: {message}" if where else message)
     return lines

@@ -186,6 +186,8 @@ _KEY = re.compile(r"^[^\s,{}()\"'#%~\\=]+$")
 _LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _TEXT_INTS = ("number", "edition", "volume", "issue", "pages")
+# How people write "no date" (n.d., Norwegian u.å.): no year.
+NO_DATE = ("nd", "n.d.", "n. d.", "u.å.", "u. å.", "ua", "u.a.", "none", "")
 
 
 def isbn_is_valid(isbn: str) -> bool:
@@ -261,6 +263,19 @@ class Reference(BaseModel):
     @classmethod
     def _int_as_text(cls, v: Any) -> Any:
         return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
+
+    @field_validator("year", mode="before")
+    @classmethod
+    def _year_text(cls, v: Any) -> Any:
+        # One wording wherever a year is read: the file, `add --year`, `edit --set year=`.
+        if v is None or (isinstance(v, int) and not isinstance(v, bool)):
+            return v
+        text = str(v).strip()
+        if text.lower() in NO_DATE:
+            return None
+        if not text.isdigit():
+            raise ValueError(f"'{v}' is not a year (a whole number such as 2013, or n.d. for none)")
+        return int(text)
 
     @field_validator("year")
     @classmethod
@@ -357,3 +372,41 @@ class Reference(BaseModel):
 
 
 FIELD_NAMES = tuple(Reference.model_fields)
+PERSON_FIELDS = ("family", "given", "particle", "suffix", "name")
+
+
+def error_messages(exc: Any, known: tuple[str, ...] = FIELD_NAMES) -> list[tuple[tuple[Any, ...], str, str]]:
+    """Pydantic's errors as ``(location, message, kind)``, worded for a person.
+
+    The one place where a broken rule gets its words, for the file (``check``, with a
+    ``file:line:column``) and the command line (``add``, ``edit``) alike. ``location``
+    is the path to the value (``("authors", 1, "family")``), without pydantic's
+    names of union branches; ``kind`` is pydantic's error type ("missing",
+    "extra_forbidden", ...). ``known`` are the top-level fields, for did-you-mean.
+    """
+    import difflib
+
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and (
+            p.startswith("function-") or p[:1].isupper() or p in ("str", "int", "list"))))
+        kind = err["type"]
+        message = err["msg"].removeprefix("Value error, ")
+        if kind == "missing":
+            message = "required field is missing"
+        elif kind == "extra_forbidden":
+            name = str(loc[-1]) if loc else "?"
+            guess = difflib.get_close_matches(name, known if len(loc) == 1 else PERSON_FIELDS, n=1)
+            message = f"unknown field '{name}'" + (f" (did you mean '{guess[0]}'?)" if guess else "")
+        elif kind == "enum":
+            message = f"'{err.get('input')}' is not one of {', '.join(REF_TYPES)}"
+        elif kind in ("int_parsing", "int_type", "int_from_float"):
+            message = f"'{err.get('input')}' is not a whole number"
+        elif kind == "string_type":
+            message = "must be text"
+        elif kind == "list_type":
+            message = "must be a list"
+        elif kind in ("dict_type", "model_type", "model_attributes_type"):
+            message = "must be a mapping of fields (field: value)"
+        out.append((loc, message, kind))
+    return out

@@ -271,24 +271,13 @@ def _loc_text(loc: tuple[Any, ...]) -> str:
 
 
 def _pydantic_problems(path: str, raw: RawRecord, exc: Any, known: tuple[str, ...], key: str | None) -> list[Problem]:
+    from innoref.models import error_messages
+
     problems = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        # Pydantic names union branches in loc ("str", "Person"); leave them out.
-        loc = tuple(p for p in loc if not (isinstance(p, str) and p[:1].isupper() or p in ("str", "int")))
-        kind = err["type"]
-        message = err["msg"]
-        if message.startswith("Value error, "):
-            message = message[len("Value error, "):]
+    for loc, message, kind in error_messages(exc, known):
         if kind == "extra_forbidden":
-            name = str(loc[-1]) if loc else "?"
-            top = len(loc) == 1
-            choices = known if top else ("family", "given", "particle", "suffix", "name")
-            guess = difflib.get_close_matches(name, choices, n=1)
-            message = f"unknown field '{name}'" + (f" (did you mean '{guess[0]}'?)" if guess else "")
             line, col = locate_field(raw, loc, key_itself=True)
         elif kind == "missing":
-            message = "required field is missing"
             line, col = locate_field(raw, loc[:-1])
         else:
             line, col = locate_field(raw, loc)
