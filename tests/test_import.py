@@ -95,7 +95,7 @@ def test_bibtex_fields_are_decoded_and_mapped(cli, empty):
     odd = refs["eksempel2012"]  # an unknown entry type and an unknown field
     assert odd.type.value == "misc" and odd.extra == {"entrytype": "unknowntype", "mystery": "kept in extra"}
     web = refs["eksempel2016nett"]
-    assert web.url == "https://example.org/omdomme_100%" and web.accessed == "2016-05-01"
+    assert web.url == "https://example.org/omdomme_100%25" and web.accessed == "2016-05-01"
     assert web.extra["author-others"] == "and others"
     assert refs["moland2013a"].title == "Et annet verk med samme nøkkel"
     assert refs["vike1999"].title == "Lest etter en ødelagt post"  # read after the broken entry

@@ -79,6 +79,10 @@ def parse_value(name: str, value: Any) -> Any:
         from innoref.models import NO_DATE
 
         return None if text.lower() in NO_DATE else text  # the model says what is not a year
+    if name == "url":
+        from innoref.models import encode_url
+
+        return encode_url(text)
     if name == "type":
         if text not in REF_TYPES:
             raise InvalidInput(f"type: '{value}' is not one of {', '.join(REF_TYPES)}")
@@ -121,6 +125,69 @@ def validate(data: dict[str, Any]) -> tuple["Reference | None", list[str]]:
         return Reference.model_validate(data), []
     except ValidationError as exc:
         return None, validation_lines(exc)
+
+
+# Fields that identify or describe the work itself: a record whose value of one of these is
+# invalid is not imported. Any other invalid value is set aside in ``extra`` and the rest imported.
+_ESSENTIAL = frozenset({"key", "type", "title"})
+
+
+def salvage(data: dict[str, Any]) -> tuple["Reference", list[str]]:
+    """A record from imported values, setting aside each value that breaks a rule.
+
+    An invalid URL, DOI, ISBN, date, language, ... goes into ``extra`` under its own
+    name (an invalid person or keyword: that element), with a note naming the field
+    and the rule; one bad field never costs the whole record. A bad title or type
+    does: :class:`InvalidInput` names every broken rule.
+    """
+    from pydantic import ValidationError
+
+    from innoref.models import Reference, error_messages
+
+    data = dict(data)
+    notes: list[str] = []
+    for _ in range(len(data) + 8):  # each round sets aside at least one value
+        try:
+            return Reference.model_validate(data), notes
+        except ValidationError as exc:
+            errors = error_messages(exc, field_names())
+        if any(not loc or loc[0] in _ESSENTIAL or kind == "extra_forbidden" for loc, _, kind in errors):
+            raise invalid([f"{_loc(loc)}: {m}" if loc else m for loc, m, _ in errors])
+        extra = dict(data.get("extra") or {})
+        drop: dict[str, set[int]] = {}
+        for loc, message, _ in errors:
+            name = loc[0]
+            if name not in data:
+                continue
+            if len(loc) > 1 and isinstance(loc[1], int) and isinstance(data[name], list):
+                drop.setdefault(name, set()).add(loc[1])
+                value = data[name][loc[1]]
+                where = f"{name}[{loc[1]}]"
+            else:
+                drop[name] = set()
+                value = data[name]
+                where = name
+            shown = value if isinstance(value, str) else _person_text(value)
+            target = name if name not in extra else f"{name}-invalid"
+            if target in extra:
+                old = extra[target]
+                extra[target] = (old if isinstance(old, list) else [old]) + [shown]
+            else:
+                extra[target] = shown
+            notes.append(f"{where}: {message}; kept in extra.{target}")
+        for name, positions in drop.items():
+            if positions:
+                data[name] = [v for i, v in enumerate(data[name]) if i not in positions]
+            else:
+                data.pop(name)
+        data["extra"] = extra
+    raise AssertionError("salvage did not converge")  # pragma: no cover
+
+
+def _person_text(value: Any) -> str:
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    return str(value)
 
 
 def build_reference(data: dict[str, Any], errors: list[str] = ()) -> "Reference":
@@ -815,8 +882,13 @@ def import_candidates(
                 notes.append(f"themes {', '.join(unknown)} are not defined in themes.yaml; kept in extra.themes")
             if theme is not None and theme not in data.get("themes", []):
                 data["themes"] = list(data.get("themes", [])) + [theme]
+            if isinstance(data.get("url"), str):
+                from innoref.models import encode_url
+
+                data["url"] = encode_url(data["url"])  # spaces, quotes, non-ASCII letters: %-encoded
             try:
-                ref = build_reference({"key": "placeholder", **data})
+                ref, set_aside = salvage({"key": "placeholder", **data})
+                notes += set_aside
                 check_themes(ref, lib)
             except InvalidInput as exc:
                 report.skipped.append(Skipped(cand.where, exc.message.removeprefix("invalid record: ")

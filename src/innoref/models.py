@@ -181,13 +181,27 @@ class Theme(BaseModel):
 _ISBN_CHARS = re.compile(r"^[0-9Xx -]+$")
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", re.I)
-_URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$|^https?://localhost(?::\d+)?(?:[/?#]\S*)?$")
+# RFC 3986: a URL holds only these characters, and "%" only to start an escape (anything
+# else is percent-encoded), so a value can never close a Markdown <autolink> or an HTML attribute.
+_URL_CHARS = "A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=\\-"
+_HOST = r"(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})+"
+_URL = re.compile(rf"^https?://(?:{_HOST}\.{_HOST}|localhost(?::\d+)?)(?:[/?#](?:[{_URL_CHARS}]|%[0-9A-Fa-f]{{2}})*)?$")
+_URL_UNSAFE = re.compile(rf"[^{_URL_CHARS}%]|%(?![0-9A-Fa-f]{{2}})")
 _KEY = re.compile(r"^[^\s,{}()\"'#%~\\=]+$")
 _LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _TEXT_INTS = ("number", "edition", "volume", "issue", "pages")
 # How people write "no date" (n.d., Norwegian u.å.): no year.
 NO_DATE = ("nd", "n.d.", "n. d.", "u.å.", "u. å.", "ua", "u.a.", "none", "")
+
+
+def encode_url(text: str) -> str:
+    """A web address with what RFC 3986 does not allow percent-encoded: spaces, quotes,
+    angle brackets, non-ASCII letters (as UTF-8): ``https://no.wikipedia.org/wiki/Bråthen``
+    gives ``.../Br%C3%A5then``. A "%" that starts no escape is encoded too."""
+    from urllib.parse import quote
+
+    return _URL_UNSAFE.sub(lambda m: quote(m.group(0), safe=""), text.strip())
 
 
 def isbn_is_valid(isbn: str) -> bool:
@@ -321,6 +335,10 @@ class Reference(BaseModel):
     @classmethod
     def _url_shape(cls, v: str | None) -> str | None:
         if v is not None and not _URL.fullmatch(v):
+            bad = _URL_UNSAFE.search(v) if v.startswith(("http://", "https://")) else None
+            if bad:
+                raise ValueError(f"'{v}' holds '{bad.group(0)}', which a web address may not hold "
+                                 "(RFC 3986); write it percent-encoded")
             raise ValueError(f"'{v}' is not a web address (expected http:// or https://host/...)")
         return v
 

@@ -116,25 +116,41 @@ class Backend:
     def link(self, url: str) -> str:
         return url
 
+    def line(self, s: str) -> str:
+        """A whole rendered line (a reference, a citation), for what only the whole can show."""
+        return s
+
 
 class Markdown(Backend):
-    """``*italics*``; characters that Markdown would read as markup are escaped.
-
-    Square brackets stay as they are: APA's "[Doctoral dissertation]" is followed
-    by a period, never by the "(" that would make it a link.
+    """``*italics*``; what CommonMark or pandoc would read as markup is escaped, so no
+    text of a record can become HTML, a link or a heading: ``\\ * _ ` < >``, an ``&``
+    that would start an entity (``&amp;``), a ``]`` that would close a link text
+    (``](``, ``][``, ``]:``), and a list or heading marker at the start of a line.
+    Other square brackets stay: APA's "[Doctoral dissertation]" reads as it is.
+    URLs are RFC 3986 characters only (``models.py``), so ``<url>`` is always one autolink.
     """
 
     name = "markdown"
-    _special = re.compile(r"([\\*_`<])")
+    _special = re.compile(r"([\\*_`<>])|&(?=#?\w+;)")
+    _link_end = re.compile(r"(?<!\\)(<[^<>]*>)|\](?=[(\[:])")  # an <autolink> is left as it is
+    _block_start = re.compile(r"^(\s*)(?:([#>+=|~-])|(\d+)([.)]))")
 
     def text(self, s: str) -> str:
-        return self._special.sub(r"\\\1", s)
+        return self._special.sub(lambda m: "\\" + m.group(0), s)
 
     def italic(self, inner: str) -> str:
         return f"*{inner}*"
 
     def link(self, url: str) -> str:
         return f"<{url}>"
+
+    def line(self, s: str) -> str:
+        s = self._link_end.sub(lambda m: m.group(1) or "\\]", s)
+        m = self._block_start.match(s)
+        if m is None:
+            return s
+        marker = "\\" + m.group(2) if m.group(2) else m.group(3) + "\\" + m.group(4)
+        return m.group(1) + marker + s[m.end():]
 
 
 class Html(Backend):

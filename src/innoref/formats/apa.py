@@ -480,14 +480,16 @@ def reference_line(ref: "Reference", scope: Iterable["Reference"] | None = None,
                    markup: str = "text") -> str:
     """One reference as a line, with its a/b letter among ``scope`` (default: itself alone)."""
     letters = year_suffixes(scope if scope is not None else [ref], lang)
-    return format_reference(ref, lang, letters.get(ref.key, "")).render(BACKENDS[markup])
+    backend = BACKENDS[markup]
+    return backend.line(format_reference(ref, lang, letters.get(ref.key, "")).render(backend))
 
 
 def render(refs: list["Reference"], *, options: Options = Options()) -> str:
     """The reference list: APA order, one reference per line."""
     letters = year_suffixes(refs, options.lang)
     backend = BACKENDS[options.markup]
-    lines = [format_reference(r, options.lang, letters.get(r.key, "")).render(backend) for r in ordered(refs, options.lang)]
+    lines = [backend.line(format_reference(r, options.lang, letters.get(r.key, "")).render(backend))
+             for r in ordered(refs, options.lang)]
     return "".join(line + "\n" for line in lines)
 
 
@@ -573,6 +575,6 @@ def citation(cited: list["Reference"], scope: Iterable["Reference"], *, narrativ
             text = join(items, glue, last)
         else:
             text = join(items, "", None) if len(items) == 1 else join(items, f" {t.and_word} ")
-        return text.render(backend)
+        return backend.line(text.render(backend))
     inner = join((seq(names, ", " + ", ".join(years)) for names, years, _ in groups), "; ")
-    return seq("(", inner, ")").render(backend)
+    return backend.line(seq("(", inner, ")").render(backend))
