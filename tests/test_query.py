@@ -335,3 +335,16 @@ def test_index_is_reusable_for_many_queries(shipped):
     index = Index.from_references(refs, themes)
     assert {refs[i].key for i in parse_query("brathen").select(index)} == {"moland2010strategisk"}
     assert len(parse_query("innovasjon").select(index)) == 7
+
+
+@pytest.mark.parametrize("text", ["(" * 300 + "kommune" + ")" * 300, "NOT " * 2000 + "kommune",
+                                  "-(" * 150 + "a" + ")" * 150])
+def test_deep_nesting_is_a_query_error_not_a_crash(text, cli, library):
+    with pytest.raises(QueryError, match="nests parentheses or NOT more than 100 deep"):
+        parse_query(text)
+    result = cli("search", "--", text, data=library)
+    assert result.exit_code == 2 and "nests parentheses or NOT more than 100 deep" in result.stderr
+
+
+def test_nesting_within_the_limit_works():
+    assert parse_query("(" * 90 + "kommune" + ")" * 90).root == parse_query("kommune").root

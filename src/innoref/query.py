@@ -452,11 +452,21 @@ def field_predicate(field: str, value: str, query: str | None = None, pos: int =
     return Text(found, field)
 
 
+# How deep parentheses and NOT may nest: far beyond any query a person types, and far
+# inside Python's recursion limit (a query of 2,000 NOTs is an error, not a crash).
+MAX_DEPTH = 100
+
+
 class _Parser:
     def __init__(self, query: str):
         self.query = query
         self.tokens = _tokens(query)
         self.i = 0
+
+    def deeper(self, depth: int, pos: int) -> int:
+        if depth >= MAX_DEPTH:
+            raise self.error(f"the query nests parentheses or NOT more than {MAX_DEPTH} deep", pos)
+        return depth + 1
 
     def peek(self) -> _Token | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -513,7 +523,7 @@ class _Parser:
             nxt = self.peek()
             if nxt is None or nxt.kind in ("OR", ")", "AND"):
                 raise self.error("NOT needs a term after it", tok.pos)
-            inner = self.parse_unary(depth)
+            inner = self.parse_unary(self.deeper(depth, tok.pos))
             return Not(inner) if inner is not None else None
         if tok.kind == "-(":
             self.i += 1
@@ -528,11 +538,12 @@ class _Parser:
         return Not(leaf) if tok.negated else leaf
 
     def parse_group(self, open_pos: int, depth: int) -> Node:
+        depth = self.deeper(depth, open_pos)
         if self.peek() is None:
             raise self.error("unclosed '(': add the closing ')'", open_pos)
         if self.peek().kind == ")":
             raise self.error("empty parentheses: put a term between '(' and ')'", open_pos)
-        node = self.parse_or(depth + 1)
+        node = self.parse_or(depth)
         tok = self.peek()
         if tok is None or tok.kind != ")":
             raise self.error("unclosed '(': add the closing ')'", open_pos)
