@@ -247,3 +247,12 @@ def test_square_brackets_in_titles_are_shown_not_read_as_markup(cli, make_librar
         result = cli(*command, data=folder, env=env)
         text = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
         assert "[b]old and [link=x]links[/link]" in text, command
+
+
+def test_counts_are_worded_in_the_singular_for_one(make_library, cli, tmp_path):
+    folder = make_library("- key: a\n  title: Eneste\n  year: 2001\n", themes="- id: t\n  name: Tema\n")
+    assert cli("check", data=folder).stdout.startswith("ok: 1 reference and 1 theme, no problems")
+    out = tmp_path / "a.bib"
+    assert cli("export", "-f", "bibtex", "-o", str(out), data=folder).stderr == f"wrote 1 reference to {out}\n"
+    page = cli("page", "-o", str(tmp_path / "a.html"), data=folder)
+    assert page.stderr == f"wrote 1 reference in 0 themes to {tmp_path / 'a.html'}\n"

@@ -14,6 +14,8 @@ def check_cli(ctx: typer.Context) -> None:
     Each problem is printed as path:line:column: key: field: message. Exit 1 when
     anything is wrong; exit 0 with a one-line summary when the library is clean.
     """
+    from innoref.cli import output
+
     lib = open_library(ctx, strict=False)
     if lib.problems:
         for problem in lib.problems:
@@ -22,6 +24,6 @@ def check_cli(ctx: typer.Context) -> None:
         typer.echo(f"{n} problem{'s' if n != 1 else ''} found", err=True)
         raise typer.Exit(1)
     typer.echo(
-        f"ok: {len(lib.references)} references and {len(lib.themes)} themes, no problems "
+        f"ok: {output.count(len(lib.references), 'reference')} and {output.count(len(lib.themes), 'theme')}, no problems "
         f"({lib.literature_path or lib.location.literature})"
     )

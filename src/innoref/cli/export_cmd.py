@@ -81,4 +81,6 @@ def export_cli(
     from innoref.cli.app import write_output
 
     write_output(ctx, output, text)
-    typer.echo(f"wrote {count} reference{'s' if count != 1 else ''} to {output}", err=True)
+    from innoref.cli.output import count as counted
+
+    typer.echo(f"wrote {counted(count, 'reference')} to {output}", err=True)

@@ -58,6 +58,6 @@ def list_cli(
         return
     con.print(output.reference_table(refs))
     if wanted.is_everything:
-        con.print(f"[dim]{len(refs)} of {total} references[/dim]")
+        con.print(f"[dim]{len(refs)} of {output.count(total, 'reference')}[/dim]")
     else:
-        con.print(f"[dim]{len(refs)} of {matching} matching references ({total} in the library)[/dim]")
+        con.print(f"[dim]{len(refs)} of {output.count(matching, 'matching reference')} ({total} in the library)[/dim]")

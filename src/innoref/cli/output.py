@@ -22,6 +22,11 @@ def is_plain(con) -> bool:
     return not con.is_terminal
 
 
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """ "1 reference", "7 references", "1,204 themes"."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
 def clean(value: Any) -> str:
     """One-line text for a tab-separated cell."""
     return " ".join(str(value).split()) if value is not None else ""

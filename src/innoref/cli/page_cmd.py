@@ -80,5 +80,6 @@ def page_cli(
 
     write_output(ctx, output, text)
     sections = len({t for r in refs for t in r.themes} & {t.id for t in lib.themes})
-    noun = "reference" if len(refs) == 1 else "references"
-    typer.echo(f"wrote {len(refs)} {noun} in {sections} theme{'s' if sections != 1 else ''} to {output}", err=True)
+    from innoref.cli.output import count as counted
+
+    typer.echo(f"wrote {counted(len(refs), 'reference')} in {counted(sections, 'theme')} to {output}", err=True)

@@ -105,4 +105,4 @@ def search_cli(
         table.add_row(f"{score:.2f}", highlighted(key, tests["key"]), highlighted(authors, tests["author"]),
                       year_, highlighted(title, tests["title"]), highlighted(place, where))
     con.print(table)
-    con.print(f"[dim]{len(shown)} of {total} matching references ({size} in the library)[/dim]")
+    con.print(f"[dim]{len(shown)} of {output.count(total, 'matching reference')} ({size} in the library)[/dim]")

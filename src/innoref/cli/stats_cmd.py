@@ -60,8 +60,9 @@ def _print_charts(con, charts: list[_Chart]) -> None:
 
 
 def _summary(stats, total: int, query_text: str) -> str:
-    noun = "reference" if stats.references == 1 else "references"
-    text = f"{stats.references:,} {noun}"
+    from innoref.cli.output import count
+
+    text = count(stats.references, "reference")
     if query_text:
         text += f" matching {query_text} (of {total:,} in the library)"
     if stats.first_year is not None:
@@ -98,6 +99,8 @@ def _plain_rows(stats, top: int) -> list[tuple[str, str, object]]:
 def _render(con, stats, total: int, query_text: str, top: int) -> None:
     from rich.table import Table
 
+    from innoref.cli.output import count
+
     con.print(f"[bold]{_summary(stats, total, query_text)}[/bold]")
     if not stats.references:
         con.print("[dim]No references match.[/dim]" if total else "[dim]No references in this library.[/dim]")
@@ -113,11 +116,11 @@ def _render(con, stats, total: int, query_text: str, top: int) -> None:
     notes = []
     if len(shown) < len(stats.publishers):
         rest = stats.publishers[len(shown):]
-        notes.append(f"and {len(rest):,} more publishers with {sum(c.count for c in rest):,} references "
+        notes.append(f"and {count(len(rest), 'more publisher')} with {count(sum(c.count for c in rest), 'reference')} "
                      "(--top 0 charts all)")
     if stats.no_publisher:
         # Not a bar: articles name a journal instead, and their number would dwarf the publishers.
-        notes.append(f"{stats.no_publisher:,} references name no publisher")
+        notes.append(f"{count(stats.no_publisher, 'reference')} name{'s' if stats.no_publisher == 1 else ''} no publisher")
     languages = [(c.label, c.count) for c in stats.languages]
     if stats.no_language:
         languages.append(("no language", stats.no_language))
