@@ -13,7 +13,8 @@ import bibtexparser
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 
 from innoref.latex import from_latex
-from innoref.models import Reference
+from innoref.models import reference, validate_reference
+from innoref.records import FIELDS, Reference
 
 _ORG_OPEN = "{"
 
@@ -84,11 +85,11 @@ def read(text: str, module) -> list[Reference]:
                 data[name] = [w.strip() for w in from_latex(raw).split(",")]
             elif name in back:
                 data[back[name]] = from_latex(raw)
-            elif name in Reference.model_fields and name not in ("extra", "key", "type"):
+            elif name in FIELDS and name not in ("extra", "key", "type"):
                 data[name] = from_latex(raw)
             else:
                 data["extra"][name] = from_latex(raw)
         if data.get("date") and len(data["date"]) == 4:
             del data["date"]
-        refs.append(Reference.model_validate(data))
+        refs.append(validate_reference(data))
     return refs

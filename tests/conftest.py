@@ -79,3 +79,12 @@ def require_tool(name: str) -> str:
             pytest.fail(f"{name} is required in CI but is not installed")
         pytest.skip(f"{name} is not installed")
     return path
+
+
+def load(folder=None, *, strict: bool = True):
+    """The library at ``folder`` (the default library with None) through its index, as every command
+    reads it: ``load(folder).references()`` are its records in file order."""
+    from innoref.library import open_library
+    from innoref.location import locate
+
+    return open_library(locate(folder), strict=strict)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from innoref.models import REF_TYPES, Reference
+from innoref.models import reference, validate_reference
+from innoref.records import REF_TYPES, Reference
 
 HARD = "æøåÆØÅäöéÉüß{}&%$#_~^\\"
 PLAIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-'.:"
@@ -76,4 +77,4 @@ def references(draw) -> Reference:
         "extra": draw(st.dictionaries(st.sampled_from(["eprint", "mrnumber", "shorttitle", "library"]), text,
                                       max_size=2)),
     }
-    return Reference.model_validate({k: v for k, v in data.items() if v is not None})
+    return validate_reference({k: v for k, v in data.items() if v is not None})

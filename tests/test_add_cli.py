@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from conftest import SHIPPED
-from innoref import store
+from conftest import SHIPPED, load
+from innoref.location import locate, shipped_data
 
 SHIPPED_BYTES = (SHIPPED / "literature.yaml").read_bytes()
 REQUIRED = ["--type", "report", "--title", "Heltid i praksis: et eksempel", "--author", "Nordmann, Kari",
@@ -19,7 +19,7 @@ REQUIRED = ["--type", "report", "--title", "Heltid i praksis: et eksempel", "--a
 
 
 def refs_of(folder):
-    return {r.key: r for r in store.load(store.locate(folder)).references}
+    return {r.key: r for r in load(folder).references()}
 
 
 def test_every_option_lands_in_its_field(cli, library):

@@ -25,28 +25,29 @@ from pathlib import Path
 
 import pytest
 
-from innoref import store
+from conftest import load
 from innoref.formats import Options, apa, render
-from innoref.models import Reference
+from innoref.models import reference, validate_reference
+from innoref.records import Reference
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden"
 
 
-def load(path: Path, tmp_path_factory) -> dict[str, Reference]:
+def load_file(path: Path, tmp_path_factory) -> dict[str, Reference]:
     folder = tmp_path_factory.mktemp("lib")
     shutil.copy(path, folder / "literature.yaml")
-    return {r.key: r for r in store.load(store.locate(folder)).references}
+    return {r.key: r for r in load(folder).references()}
 
 
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory):
-    return load(HERE.parent / "data" / "literature.yaml", tmp_path_factory)
+    return load_file(HERE.parent / "data" / "literature.yaml", tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def edge(tmp_path_factory):
-    return load(GOLDEN / "apa-edge.yaml", tmp_path_factory)
+    return load_file(GOLDEN / "apa-edge.yaml", tmp_path_factory)
 
 
 def line(ref: Reference, lang: str = "en", scope=None, markup: str = "markdown") -> str:
@@ -197,14 +198,14 @@ def test_edge_golden_files(edge, lang):
 
 
 def test_article_number_in_place_of_pages():
-    ref = Reference(key="a", type="article", title="T", authors=["Doe, Jane"], year=2020, journal="J",
+    ref = reference(key="a", type="article", title="T", authors=["Doe, Jane"], year=2020, journal="J",
                     volume="3", issue="1", number="e0123")
     assert line(ref, markup="text") == "Doe, J. (2020). T. J, 3(1), Article e0123."
     assert line(ref, lang="nb", markup="text") == "Doe, J. (2020). T. J, 3(1), Artikkel e0123."
 
 
 def test_single_page_and_single_editor_in_chapter():
-    ref = Reference(key="c", type="chapter", title="T", authors=["Doe, Jane"], editors=["Roe, R."], year=2020,
+    ref = reference(key="c", type="chapter", title="T", authors=["Doe, Jane"], editors=["Roe, R."], year=2020,
                     booktitle="B", pages="5", publisher="P")
     assert line(ref, markup="text") == "Doe, J. (2020). T. In R. Roe (Ed.), B (p. 5). P."
 
@@ -257,12 +258,12 @@ def test_same_year_et_al_ambiguity_names_enough_authors():
     # APA 8.18: Kapoor, Bloom, Montez, et al. (2017) and Kapoor, Bloom, Zucker, et al. (2017);
     # "et al." is plural, so when only the last author differs every name is written.
     six = ["Kapoor, A.", "Bloom, B.", "Montez, C.", "Dunn, D.", "Ford, F.", "Gray, G."]
-    a = Reference(key="a", title="A", year=2017, authors=six)
-    b = Reference(key="b", title="B", year=2017, authors=six[:2] + ["Zucker, E."] + six[3:])
+    a = reference(key="a", title="A", year=2017, authors=six)
+    b = reference(key="b", title="B", year=2017, authors=six[:2] + ["Zucker, E."] + six[3:])
     assert cite([a], [a, b]) == "(Kapoor, Bloom, Montez, et al., 2017)"
     assert cite([b], [a, b], narrative=True) == "Kapoor, Bloom, Zucker, et al. (2017)"
     assert cite([a], [a]) == "(Kapoor et al., 2017)"
-    c = Reference(key="c", title="C", year=2017, authors=six[:3] + ["Hill, H."])
-    d = Reference(key="d", title="D", year=2017, authors=six[:4])
+    c = reference(key="c", title="C", year=2017, authors=six[:3] + ["Hill, H."])
+    d = reference(key="d", title="D", year=2017, authors=six[:4])
     assert cite([c], [c, d]) == "(Kapoor, Bloom, Montez, & Hill, 2017)"
     assert cite([c], [c, d], narrative=True, lang="nb") == "Kapoor, Bloom, Montez og Hill (2017)"

@@ -6,7 +6,7 @@ import re
 import subprocess
 import sys
 
-from conftest import REPO
+from conftest import REPO, load
 
 
 def test_benchmark_runs_for_100_records(tmp_path):
@@ -43,9 +43,9 @@ def test_generated_library_is_valid_and_looks_real(tmp_path, cli):
     folder = generate.generate(300, tmp_path / "lib")
     result = cli("check", data=folder)
     assert result.exit_code == 0, result.stdout
-    from innoref import store
+    from innoref.location import locate, shipped_data
 
-    refs = store.load(store.locate(folder)).references
+    refs = load(folder).references()
     families = {p.family for r in refs for p in r.authors if p.family}
     assert any(ch in name for name in families for ch in "æøå")
     assert {len(r.authors) for r in refs if not r.authors[0].is_organisation} == {1, 2, 3, 4, 5, 6}

@@ -10,16 +10,18 @@ from hypothesis import HealthCheck, given, settings
 
 from bibread import read
 from hard_records import references
-from innoref import store
+from conftest import load
+from innoref.location import locate, shipped_data
 from innoref.formats import biblatex, render
-from innoref.models import Reference
+from innoref.models import reference, validate_reference
+from innoref.records import Reference
 
 GOLDEN = Path(__file__).parent / "golden"
 
 
 @pytest.fixture(scope="module")
 def shipped():
-    return store.load(store.locate(Path(__file__).resolve().parent.parent / "data")).references
+    return load(Path(__file__).resolve().parent.parent / "data").references()
 
 
 def test_shipped_reading_list_matches_golden_file(shipped):
@@ -39,7 +41,7 @@ def test_report_fields_for_biblatex_apa(shipped):
 
 
 def test_online_with_urldate_and_full_date():
-    ref = Reference(key="budget", type="webpage", title="Tuscan white bean pasta", date="2018-02-25",
+    ref = reference(key="budget", type="webpage", title="Tuscan white bean pasta", date="2018-02-25",
                     publisher="Budget Bytes", url="https://www.budgetbytes.com/tuscan-white-bean-pasta/",
                     accessed="2024-03-05", language="en")
     text = render("biblatex", [ref])
@@ -50,7 +52,7 @@ def test_online_with_urldate_and_full_date():
 
 
 def test_utf8_kept_specials_escaped_extra_written_back():
-    ref = Reference(key="x", type="article", title="Æ & ø: 50% {a}", journal="Tidsskrift for Æ",
+    ref = reference(key="x", type="article", title="Æ & ø: 50% {a}", journal="Tidsskrift for Æ",
                     authors=["{Kommunal- og regionaldepartementet}", "Aarsæther, Nils"], issue="2",
                     extra={"eprint": "arXiv_1"})
     text = render("biblatex", [ref])

@@ -69,12 +69,30 @@ def test_list_rich_table_on_a_terminal(cli, library):
     assert text.rstrip().endswith("7 of 7 references")
 
 
-def test_list_empty_library(cli, tmp_path):
-    empty = tmp_path / "empty"
+def test_list_empty_library(cli, make_library):
+    empty = make_library("")
     assert cli("list", data=empty).stdout == ""
     result = cli("list", data=empty, env={"TTY_COMPATIBLE": "1"})
     assert result.exit_code == 0 and "No references in this library" in result.stdout
-    assert not empty.exists()  # reading never creates the folder
+
+
+@pytest.mark.parametrize("command", [["list"], ["check"], ["search", "x"], ["show", "x"], ["stats"], ["info"]])
+def test_a_data_option_that_is_not_a_library_is_an_error_for_reading(cli, library, tmp_path, command):
+    # A typo in CI must not read as an empty library that passes `check` (issue 10, item 10).
+    missing = tmp_path / "no" / "such" / "dir"
+    result = cli(*command, data=missing)
+    assert result.exit_code == 1
+    assert result.stderr == (f"error: --data {missing}: no such folder (a command that writes, such as add "
+                             "or import, creates it)\n")
+    assert not missing.exists()  # reading never creates the folder
+    result = cli(*command, data=library / "literature.yaml")
+    assert result.exit_code == 1
+    assert result.stderr == (f"error: --data {library / 'literature.yaml'}: a file, not a library folder "
+                             f"(did you mean --data {library}?)\n")
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    result = cli(*command, data=bare)
+    assert result.exit_code == 1 and "not a library: it holds no literature.yaml" in result.stderr
 
 
 # ---------------------------------------------------------------- show

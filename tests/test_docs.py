@@ -56,10 +56,10 @@ def test_every_option_has_help(cli):
 
 def test_readme_record_examples_are_valid():
     from innoref import yamlio
-    from innoref.models import Reference
+    from innoref.models import validate_reference
 
     blocks = [b for b in code_blocks("yaml") if b.lstrip().startswith("- key:")]
     assert len(blocks) >= 2
     for block in blocks:
         for data in yamlio.load(block):
-            Reference.model_validate(data)
+            validate_reference(data)

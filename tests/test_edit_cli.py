@@ -6,14 +6,14 @@ import sys
 import textwrap
 from pathlib import Path
 
-from conftest import SHIPPED
-from innoref import store
+from conftest import SHIPPED, load
+from innoref.location import locate, shipped_data
 
 SHIPPED_TEXT = (SHIPPED / "literature.yaml").read_text(encoding="utf-8")
 
 
 def refs_of(folder):
-    return {r.key: r for r in store.load(store.locate(folder)).references}
+    return {r.key: r for r in load(folder).references()}
 
 
 def test_set_and_unset_change_only_those_lines(cli, library):

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SHIPPED
-from innoref import editing, files, store
+from conftest import REPO, SHIPPED, load
+from innoref import editing, files
+from innoref.location import locate, shipped_data
 from innoref.errors import InnorefError
 
 SHIPPED_BYTES = (SHIPPED / "literature.yaml").read_bytes()
@@ -156,7 +157,7 @@ def test_add_writes_through_a_symlinked_library_file(cli, library, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert (library / "literature.yaml").is_symlink()
     assert "nordmann2024heltid" in elsewhere.read_text()
-    assert len(store.load(store.locate(library)).references) == 8
+    assert len(load(library).references()) == 8
 
 
 # --------------------------------------------------------------------------- 7. the user's own files
@@ -167,7 +168,7 @@ def test_only_innoref_temp_files_are_removed(library):
     mine.write_text("my own notes")
     leftover = library / ".literature.yaml.innoref-abc12_xy.tmp"
     leftover.write_text("half a write")
-    editing.add(store.locate(library), NEW)
+    editing.add(locate(library), NEW)
     assert mine.read_text() == "my own notes"
     assert not leftover.exists()
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SHIPPED
-from innoref import store
+from conftest import SHIPPED, load
+from innoref.location import locate, shipped_data
 from innoref.keys import base_key, make_key, suffixes, title_word, unique_key
-from innoref.models import Person
+from innoref.records import Person
 
 
 def shipped():
-    return store.load(store.locate(SHIPPED)).references
+    return load(SHIPPED).references()
 
 
 @pytest.mark.parametrize("key", [

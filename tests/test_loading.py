@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from innoref import store, yamlio
+from conftest import load
+from innoref import yamlio
+from innoref.library import open_library
+from innoref.location import locate, shipped_data
 from innoref.errors import DataError
 
 
@@ -22,15 +25,15 @@ def test_python_tags_are_refused_not_run():
 
 
 def test_shipped_reading_list_loads(library):
-    lib = store.load(store.locate(library))
-    assert len(lib.references) == 7
+    lib = load(library)
+    assert len(lib.references()) == 7
     assert {t.id for t in lib.themes} == {"sykefravaer", "heltid-deltid", "kompetanse-rekruttering", "omdomme", "innovasjon"}
     moland = lib.get("moland2013laeringsnettverk")
     assert moland.number == "2013:52" and moland.series == "Fafo-rapport"
     assert [p.family for p in moland.authors] == ["Moland", "Lien", "Nygård", "Hofstad"]
     assert lib.get("bolkesjo1999fylkeskommunen").availability.startswith("print only")
     assert lib.get("krd2013nyevegar").authors[0].name == "Kommunal- og regionaldepartementet"
-    assert {r.language for r in lib.references} == {"nb", "nn", "sv"}
+    assert {r.language for r in lib.references()} == {"nb", "nn", "sv"}
 
 
 def test_unquoted_report_number_and_language_no_survive(make_library):
@@ -42,13 +45,13 @@ def test_unquoted_report_number_and_language_no_survive(make_library):
           language: no
         """
     )
-    ref = store.load(store.locate(folder)).get("a")
+    ref = load(folder).get("a")
     assert ref.number == "2013:52" and ref.language == "no"
 
 
 def problems_of(folder):
     with pytest.raises(DataError) as info:
-        store.load(store.locate(folder))
+        load(folder)
     return [str(p) for p in info.value.problems]
 
 
@@ -120,7 +123,8 @@ def test_field_written_twice_is_reported(make_library):
     ]
 
 
-def test_anchors_across_records_fall_back_to_whole_file_parse(make_library):
+def test_an_alias_to_an_anchor_in_another_record_is_refused_with_its_place(make_library, cli):
+    # A write to one record must never break another (issue 10, item 4): records stand alone.
     folder = make_library(
         """\
         - key: a
@@ -131,7 +135,36 @@ def test_anchors_across_records_fall_back_to_whole_file_parse(make_library):
           publisher: *fafo
         """
     )
-    assert store.load(store.locate(folder)).get("b").publisher == "Fafo"
+    assert problems_of(folder) == [
+        f"{folder / 'literature.yaml'}:6:14: the alias *fafo refers to an anchor in another record "
+        "(line 3); a record must stand alone, so that changing one cannot break another: write the value out"]
+    before = (folder / "literature.yaml").read_bytes()
+    for command in (["remove", "a", "--yes"], ["edit", "a", "--set", "title=X"], ["edit", "b", "--set", "title=Y"]):
+        result = cli(*command, data=folder)
+        assert result.exit_code == 1 and "the alias *fafo refers to an anchor in another record" in result.stderr
+    assert (folder / "literature.yaml").read_bytes() == before
+
+
+def test_aliases_within_a_record_are_fine(make_library):
+    folder = make_library(
+        """\
+        - key: a
+          title: &t Tittel
+          note: *t
+        """
+    )
+    assert load(folder).get("a").note == "Tittel"
+
+
+def test_an_alias_bomb_is_a_problem_not_a_hang(make_library, cli):
+    levels = ["  extra:", "    l0: &l0 [x, x, x, x, x, x, x, x, x]"]
+    for n in range(1, 9):
+        levels.append(f"    l{n}: &l{n} [" + ", ".join([f"*l{n - 1}"] * 9) + "]")
+    folder = make_library("- key: bomb\n  title: Bomb\n" + "\n".join(levels) + "\n- key: ok\n  title: OK\n")
+    result = cli("check", data=folder)
+    assert result.exit_code == 1
+    assert result.stdout == (f"{folder / 'literature.yaml'}:1:1: YAML aliases in this record expand to more than "
+                             "100,000 values (an alias bomb?); write the values out\n")
 
 
 def test_top_level_must_be_a_list(make_library):
@@ -141,7 +174,7 @@ def test_top_level_must_be_a_list(make_library):
 
 def test_empty_file_is_an_empty_library(make_library):
     folder = make_library("# nothing yet\n")
-    assert store.load(store.locate(folder)).references == []
+    assert load(folder).references() == []
 
 
 def test_not_utf8_is_reported(make_library):
@@ -151,24 +184,24 @@ def test_not_utf8_is_reported(make_library):
 
 
 def test_locate_order(tmp_path, monkeypatch, library):
-    assert store.locate(library).reason == "--data option"
+    assert locate(library).reason == "--data option"
     monkeypatch.setenv("INNOREF_DATA", str(library))
-    assert store.locate().folder == library
+    assert locate().folder == library
     monkeypatch.delenv("INNOREF_DATA")
     cwd = tmp_path / "project"
     (cwd / "data").mkdir(parents=True)
     (cwd / "data" / "literature.yaml").write_text("[]\n")
-    assert store.locate(cwd=cwd).folder == cwd / "data"
-    user = store.locate(cwd=tmp_path)
+    assert locate(cwd=cwd).folder == cwd / "data"
+    user = locate(cwd=tmp_path)
     assert user.folder == Path(os.environ["XDG_DATA_HOME"]) / "innoref"
-    assert user.seed == store.shipped_data()
+    assert user.seed == shipped_data()
 
 
 def test_user_library_starts_as_shipped_reading_list(tmp_path):
-    loc = store.locate(cwd=tmp_path)
+    loc = locate(cwd=tmp_path)
     assert not loc.folder.exists()
-    lib = store.load(loc)
-    assert len(lib.references) == 7
+    lib = open_library(loc)
+    assert len(lib.references()) == 7
     assert not loc.folder.exists()  # reading never creates it
 
 

@@ -8,7 +8,7 @@ from html import unescape
 
 import pytest
 
-from innoref import store
+from conftest import load
 
 HOSTILE_URL = 'https://example.org/a"><script>alert(1)</script>'
 
@@ -34,7 +34,7 @@ def test_an_imported_or_added_url_is_percent_encoded(make_library, cli, tmp_path
     added = cli("add", "--type", "webpage", "--title", "Side", "--author", "Berg, Jan", "--year", "2002",
                 "--url", "https://no.wikipedia.org/wiki/Bråthen", "--no-input", data=folder)
     assert added.exit_code == 0, added.stderr
-    refs = {r.key: r for r in store.load(store.locate(folder)).references}
+    refs = {r.key: r for r in load(folder).references()}
     assert refs["a"].url == "https://example.org/a%22%3E%3Cscript%3Ealert(1)%3C/script%3E"
     assert refs["berg2002side"].url == "https://no.wikipedia.org/wiki/Br%C3%A5then"
 

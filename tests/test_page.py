@@ -92,9 +92,9 @@ def make_page(cli, tmp_path):
 
 
 def references(folder: Path):
-    from innoref import store
+    from conftest import load
 
-    return store.load(store.locate(str(folder))).references
+    return load(str(folder)).references()
 
 
 def test_valid_html5_structure(make_page, library):

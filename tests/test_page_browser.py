@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SHIPPED, require_tool
+from conftest import REPO, SHIPPED, require_tool, load
 
 selenium = pytest.importorskip("selenium", reason="selenium is in the test extra")
 
@@ -96,10 +96,10 @@ def type_filter(driver, text: str) -> None:
 
 
 def expected_lines(lang: str = "nb") -> dict[str, str]:
-    from innoref import store
+    from innoref.location import locate, shipped_data
     from innoref.formats import apa
 
-    refs = store.load(store.locate(str(SHIPPED))).references
+    refs = load(str(SHIPPED)).references()
     return {r.key: apa.reference_line(r, refs, lang=lang) for r in refs}
 
 

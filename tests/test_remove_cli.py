@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from conftest import SHIPPED
-from innoref import store
+from conftest import SHIPPED, load
+from innoref.location import locate, shipped_data
 
 SHIPPED_BYTES = (SHIPPED / "literature.yaml").read_bytes()
 
 
 def keys_of(folder):
-    return [r.key for r in store.load(store.locate(folder)).references]
+    return [r.key for r in load(folder).references()]
 
 
 def test_yes_removes_and_says_so(cli, library):
@@ -49,5 +49,5 @@ def test_an_unknown_key_removes_nothing(cli, library):
     result = cli("remove", "krd2013nyevegar", "moland2013", "--yes", data=library)
     assert result.exit_code == 1
     assert result.stderr == ("error: no reference with key 'moland2013'; "
-                             "did you mean moland2010strategisk, moland2013laeringsnettverk?\n")
+                             "did you mean moland2013laeringsnettverk, moland2010strategisk?\n")
     assert (library / "literature.yaml").read_bytes() == SHIPPED_BYTES

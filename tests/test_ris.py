@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import rispy
 
-from innoref import store
+from conftest import load
 from innoref.formats import render
 
 HERE = Path(__file__).parent
@@ -20,7 +20,7 @@ def refs(tmp_path_factory):
     for source in (HERE.parent / "data" / "literature.yaml", HERE / "golden" / "apa-edge.yaml"):
         folder = tmp_path_factory.mktemp("lib")
         shutil.copy(source, folder / "literature.yaml")
-        out += store.load(store.locate(folder)).references
+        out += load(folder).references()
     return out
 
 

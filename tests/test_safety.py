@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SHIPPED
-from innoref import editing, store
+from conftest import REPO, SHIPPED, load
+from innoref import editing
+from innoref.location import locate, shipped_data
 
 SHIPPED_BYTES = (SHIPPED / "literature.yaml").read_bytes()
 NEW = {"type": "report", "title": "Heltid i praksis", "authors": ["Nordmann, Kari"], "year": "2024",
@@ -21,7 +22,7 @@ NEW = {"type": "report", "title": "Heltid i praksis", "authors": ["Nordmann, Kar
 
 
 def loc(folder):
-    return store.locate(folder)
+    return locate(folder)
 
 
 def files_in(folder: Path) -> set[str]:
@@ -59,13 +60,14 @@ def test_a_write_failing_half_way_leaves_the_old_file_whole(library, monkeypatch
     with pytest.raises(Exception, match="cannot write"):
         editing.remove(loc(library), ["krd2013nyevegar"])
     assert (library / "literature.yaml").read_bytes() == SHIPPED_BYTES
-    assert store.load(loc(library)).get("krd2013nyevegar")
+    assert load(library).get("krd2013nyevegar")
 
 
 KILLED = """\
 import os, sys, time
 from pathlib import Path
-from innoref import editing, store
+from innoref import editing
+from innoref.location import locate
 
 ready = Path(sys.argv[2])
 real_fsync = os.fsync
@@ -77,7 +79,7 @@ def slow_fsync(fd):
         time.sleep(60)
 
 os.fsync = slow_fsync
-editing.add(store.locate(sys.argv[1]), {"type": "report", "title": "Drept underveis", "authors": ["Nordmann, Kari"],
+editing.add(locate(sys.argv[1]), {"type": "report", "title": "Drept underveis", "authors": ["Nordmann, Kari"],
             "year": "2024", "themes": ["innovasjon"]})
 """
 
@@ -97,7 +99,7 @@ def test_a_write_killed_part_way_leaves_the_old_file_whole(library, tmp_path):
     assert list(library.glob(".literature.yaml.innoref-*.tmp")), "the killed writer left its temporary file"
     # The lock died with the process: the next write goes through, and clears the leftover.
     assert editing.add(loc(library), NEW).reference.key == "nordmann2024heltid"
-    assert len(store.load(loc(library)).references) == 8
+    assert len(load(library).references()) == 8
     assert not list(library.glob(".literature.yaml.innoref-*.tmp"))
 
 
@@ -105,11 +107,12 @@ def test_a_write_killed_part_way_leaves_the_old_file_whole(library, tmp_path):
 
 ADDER = """\
 import sys
-from innoref import editing, store
+from innoref import editing
+from innoref.location import locate
 
 folder, who = sys.argv[1], sys.argv[2]
 for i in range(50):
-    editing.add(store.locate(folder), {"type": "report", "title": f"Rapport {who} nummer {i}",
+    editing.add(locate(folder), {"type": "report", "title": f"Rapport {who} nummer {i}",
                                        "authors": [f"Skriver{who}, Kari"], "year": "2020", "themes": ["innovasjon"]})
 """
 
@@ -122,7 +125,7 @@ def test_two_processes_adding_50_records_each_give_100_valid_records(library, tm
     for proc in procs:
         _, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err
-    refs = store.load(loc(library)).references  # strict: every record valid, every key unique
+    refs = load(library).references()  # strict: every record valid, every key unique
     assert len(refs) == 7 + 100
     titles = {r.title for r in refs}
     assert all(f"Rapport {who} nummer {i}" in titles for who in "AB" for i in range(50))
@@ -141,7 +144,7 @@ def test_concurrent_innoref_add_commands_both_land(library, tmp_path):
         for proc in pair:
             out, err = proc.communicate(timeout=120)
             assert proc.returncode == 0, err
-    assert len(store.load(loc(library)).references) == 7 + 6
+    assert len(load(library).references()) == 7 + 6
 
 
 # --------------------------------------------------------------------------- the file stays the person's
@@ -200,8 +203,8 @@ def test_hand_edits_and_comments_survive_every_command_byte_for_byte(make_librar
     assert original["a"] in text and "# ----- read later -----\n- key: b\n" in text
     assert "  title: >\n    A folded title\n    written by hand\n  year: 2003\n" in text
     assert "Indented my own way" not in text and text.endswith("  themes: [innovasjon]\n...\n")
-    assert [r.key for r in store.load(loc(folder)).references] == ["a", "b", "dahl2020ny"]
-    assert store.load(loc(folder)).get("a").number == "2013:52"
+    assert [r.key for r in load(folder).references()] == ["a", "b", "dahl2020ny"]
+    assert load(folder).get("a").number == "2013:52"
 
 
 def test_git_diff_after_add_shows_only_the_new_record(library, cli):

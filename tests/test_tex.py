@@ -16,15 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require_tool
-from innoref import store
+from conftest import require_tool, load
+from innoref.location import locate, shipped_data
 from innoref.formats import render
-from innoref.models import Reference
+from innoref.models import reference, validate_reference
+from innoref.records import Reference
 
 HERE = Path(__file__).parent
 
 # Every hard character the exports must carry, in names and titles.
-HARD = Reference(
+HARD = reference(
     key="hard2020",
     type="article",
     title="Æ ø å ä ö é & 50% $5 #1 a_b ~x ^y \\z {braces} -- «q» “d” Über? Åpninger i Ørsta",
@@ -48,7 +49,7 @@ def references(tmp_path_factory) -> list[Reference]:
     for source in (HERE.parent / "data" / "literature.yaml", HERE / "golden" / "apa-edge.yaml"):
         folder = tmp_path_factory.mktemp("lib")
         shutil.copy(source, folder / "literature.yaml")
-        refs += store.load(store.locate(folder)).references
+        refs += load(folder).references()
     # APA 6 (apacite) and biblatex-apa shorten lists of 8 and 21+ authors; the 22 authors of
     # Kalnay et al. cannot all be in the PDF, so that record stays out of these documents.
     return [r for r in refs if len(r.authors) < 8] + [HARD]

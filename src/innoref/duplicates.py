@@ -7,25 +7,29 @@ and first author (folded as search folds: case, accents, æ ø å and "aa"/"oe"
 spellings ignored, punctuation ignored). Adding one is refused unless the user
 says ``--allow-duplicate``.
 
-A title is *near-identical* when it is not the same but a typo or two apart
-(similarity of the folded titles of at least :data:`NEAR`); that only warns.
+A title is *near-identical* when it is not the same but a typo or two apart: the
+folded titles differ by at most one edit (an inserted, deleted or changed letter) when
+the shorter has 10 to 19 letters, two when it has 20 or more (shorter titles only count
+when equal). That only warns. Finding them is sub-quadratic: a title within two edits
+of another shares one of the other's three thirds, at nearly the same place
+(the pigeonhole filter of PassJoin), so candidates come from a dictionary of thirds,
+and only those are measured.
 
-The rules work on :class:`Facts`, the few values of a record they need, so
-that ``add`` can check a new record against 50,000 without building 50,000
-models (see ``factcache.py``). Pure functions and an in-memory index; no I/O.
+The rules work on :class:`Facts`, the few values of a record they need, so that
+``add`` can check a new record against 50,000 without building 50,000 records (the
+index keeps the facts as columns). Pure functions and in-memory indexes; no I/O.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
 if TYPE_CHECKING:
     from innoref.models import Reference
 
-NEAR = 0.9  # difflib ratio of folded titles from which two titles count as a typo apart
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
@@ -57,14 +61,15 @@ class Facts:
 
     __slots__ = ("key", "title", "year", "creator", "doi", "isbn", "_norm")
 
-    def __init__(self, key: str, title: str, year: int | None, creator: str, doi: str | None, isbn: str | None):
+    def __init__(self, key: str, title: str, year: int | None, creator: str, doi: str | None, isbn: str | None,
+                 norm: str | None = None):
         self.key = key
         self.title = title
         self.year = year
         self.creator = creator  # norm_text of the first author's (else editor's) family name or organisation
         self.doi = doi  # norm_doi
         self.isbn = isbn  # norm_isbn; None for chapters
-        self._norm: str | None = None
+        self._norm = norm  # norm_text of the title (made when first needed)
 
     @classmethod
     def of(cls, ref: "Reference") -> "Facts":
@@ -74,7 +79,7 @@ class Facts:
             p = people[0]
             creator = norm_text(p.name if p.name is not None else str(p.family))
         return cls(ref.key, ref.title, ref.year, creator, norm_doi(ref.doi),
-                   norm_isbn(ref.isbn) if ref.type.value != "chapter" else None)
+                   norm_isbn(ref.isbn) if ref.type != "chapter" else None)
 
     @property
     def norm(self) -> str:
@@ -85,13 +90,6 @@ class Facts:
     @property
     def ident(self) -> tuple[str, int | None, str]:
         return self.norm, self.year, self.creator
-
-    def row(self) -> list:
-        return [self.key, self.title, self.year, self.creator, self.doi, self.isbn]
-
-    @classmethod
-    def from_row(cls, row: list) -> "Facts":
-        return cls(*row)
 
 
 @dataclass(frozen=True)
@@ -108,28 +106,94 @@ class Near:
     title: str
 
 
+def allowed_edits(length: int) -> int:
+    """How many edits apart two titles may be and still be near-identical (by the shorter's length)."""
+    return 0 if length < 10 else 1 if length < 20 else 2
+
+
+SHIFT = 2  # the most edits the filter allows for
+
+
+def thirds(norm: str) -> tuple[tuple[int, str], ...]:
+    """A title's three consecutive parts (start, text), which the near filter looks up."""
+    n = len(norm)
+    cuts = (0, n // 3, 2 * n // 3, n)
+    return tuple((cuts[i], norm[cuts[i]:cuts[i + 1]]) for i in range(3))
+
+
+def may_be_near(query: str, other: str) -> bool:
+    """The pigeonhole filter: False only when the titles are surely more than two edits apart.
+
+    Two edits change at most two of ``other``'s thirds, so one third stands unchanged in
+    ``query``, shifted by at most two places."""
+    for start, part in thirds(other):
+        for shift in range(-SHIFT, SHIFT + 1):
+            at = start + shift
+            if 0 <= at and query[at:at + len(part)] == part:
+                return True
+    return False
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` once it must exceed ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        low = max(1, i - limit)
+        high = min(len(b), i + limit)
+        if low > 1:
+            current[low - 1] = limit + 1
+        for j in range(low, high + 1):
+            cost = 0 if ca == b[j - 1] else 1
+            current[j] = min(previous[j] + 1 if j <= i - 1 + limit else limit + 1,
+                             current[j - 1] + 1, previous[j - 1] + cost)
+        for j in range(high + 1, len(b) + 1):
+            current[j] = limit + 1
+        if min(current[max(0, low - 1):high + 1]) > limit:
+            return limit + 1
+        previous = current
+    return previous[len(b)]
+
+
 def near_titles(a: str, b: str) -> bool:
-    """True when two folded titles are equal or a typo or two apart."""
+    """True when two folded titles are a typo or two apart (not equal)."""
     if a == b:
-        return True
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    return matcher.real_quick_ratio() >= NEAR and matcher.quick_ratio() >= NEAR and matcher.ratio() >= NEAR
+        return False
+    limit = allowed_edits(min(len(a), len(b)))
+    return limit > 0 and may_be_near(a, b) and edit_distance(a, b, limit) <= limit
+
+
+def near_among(item: "Facts", candidates: Iterable["Facts"], *, ignore: str | None = None,
+               limit: int = 3) -> list[Near]:
+    """Candidates whose titles are near-identical to ``item``'s, other than exact duplicates."""
+    norm = item.norm
+    found: list[Near] = []
+    for other in candidates:
+        if other.key == ignore or abs(len(other.norm) - len(norm)) > SHIFT:
+            continue
+        if other.ident == item.ident or not near_titles(norm, other.norm):
+            continue
+        found.append(Near(other.key, other.title))
+        if len(found) >= limit:
+            break
+    return found
 
 
 @dataclass
 class DuplicateIndex:
-    """The duplicate rules over the records already there.
+    """The duplicate rules over many records in memory (a bulk import, its file and the library).
 
-    Folded titles are made only for records that share a year and first author
-    with the record checked (exact rule) or have a title of about its length
-    (near rule), so one check against 50,000 records folds a few hundred titles.
+    Exact rules by dictionary; near-identical titles by a dictionary of the titles' thirds
+    (:func:`thirds`), so each check looks at the few titles that could be a typo apart.
     """
 
     facts: list[Facts] = field(default_factory=list)
     by_doi: dict[str, str] = field(default_factory=dict)
     by_isbn: dict[str, str] = field(default_factory=dict)
     by_author_year: dict[tuple, list[Facts]] = field(default_factory=dict)
-    by_year: dict[int | None, list[Facts]] = field(default_factory=dict)
+    by_third: dict[tuple[int, int, str], list[Facts]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
     def of(cls, items: Iterable["Facts | Reference"]) -> "DuplicateIndex":
@@ -146,7 +210,9 @@ class DuplicateIndex:
         if facts.isbn:
             self.by_isbn.setdefault(facts.isbn, facts.key)
         self.by_author_year.setdefault((facts.year, facts.creator), []).append(facts)
-        self.by_year.setdefault(facts.year, []).append(facts)
+        if len(facts.norm) >= 10:
+            for number, (_, part) in enumerate(thirds(facts.norm)):
+                self.by_third[(len(facts.norm), number, part)].append(facts)
         return facts
 
     def exact(self, item: "Facts | Reference", *, ignore: str | None = None) -> Duplicate | None:
@@ -161,50 +227,30 @@ class DuplicateIndex:
                 return Duplicate(other.key, "same title, year and first author")
         return None
 
+    def candidates(self, norm: str) -> list[Facts]:
+        """Titles that may be within two edits of ``norm`` (by the pigeonhole filter)."""
+        seen: dict[int, Facts] = {}
+        for length in range(len(norm) - SHIFT, len(norm) + SHIFT + 1):
+            if length < 10:
+                continue
+            for number, (start, part) in enumerate(thirds("x" * length)):
+                size = len(part)
+                for shift in range(-SHIFT, SHIFT + 1):
+                    at = start + shift
+                    if at < 0:
+                        continue
+                    for other in self.by_third.get((length, number, norm[at:at + size]), ()):
+                        seen.setdefault(id(other), other)
+        return list(seen.values())
+
     def near(self, item: "Facts | Reference", *, same_year: bool = False, ignore: str | None = None,
              limit: int = 3) -> list[Near]:
-        """Records whose titles are near-identical to ``item``'s (a typo apart),
-        other than exact duplicates. ``same_year`` limits the search to the
-        record's year (bulk imports); otherwise every title is compared, after
-        cheap filters on length and on the title's first or last letters."""
+        """Records whose titles are near-identical to ``item``'s (a typo apart), other than exact
+        duplicates; ``same_year`` only among works of its year (a bulk import)."""
         f = item if isinstance(item, Facts) else Facts.of(item)
-        norm = f.norm
-        length = len(f.title)
-        slack = max(3, length // 10)
-        head, tail = norm[:4], norm[-4:]
-        pool = self.by_year.get(f.year, []) if same_year else self.facts
-        found: list[Near] = []
-        for other in pool:
-            if abs(len(other.title) - length) > slack or other.key == ignore:
-                continue
-            o = other.norm
-            # One typo cannot change both the first and the last four letters of a
-            # title of ten or more letters (shorter ones are compared in full).
-            if len(norm) >= 10 and o[:4] != head and o[-4:] != tail:
-                continue
-            if other.ident == f.ident or not near_titles(norm, o):
-                continue
-            found.append(Near(other.key, other.title))
-            if len(found) >= limit:
-                break
-        return found
-
-
-def scan(facts: list[Facts], item: "Facts | Reference", *, ignore: str | None = None,
-         limit: int = 3) -> tuple[Duplicate | None, list[Near]]:
-    """:meth:`DuplicateIndex.exact` and :meth:`DuplicateIndex.near` for one record,
-    in one pass over ``facts`` and without building the index (``add``)."""
-    f = item if isinstance(item, Facts) else Facts.of(item)
-    dup_doi = dup_isbn = dup_ident = None
-    for other in facts:
-        if other.key == ignore:
-            continue
-        if f.doi and dup_doi is None and other.doi == f.doi:
-            dup_doi = Duplicate(other.key, f"same DOI {f.doi}")
-        elif f.isbn and dup_isbn is None and other.isbn == f.isbn:
-            dup_isbn = Duplicate(other.key, f"same ISBN {getattr(item, 'isbn', f.isbn)}")
-        elif dup_ident is None and other.year == f.year and other.creator == f.creator and other.norm == f.norm:
-            dup_ident = Duplicate(other.key, "same title, year and first author")
-    dup = dup_doi or dup_isbn or dup_ident
-    near = DuplicateIndex(facts=facts).near(f, ignore=ignore, limit=limit)
-    return dup, near
+        if len(f.norm) < 10:
+            return []
+        pool = self.candidates(f.norm)
+        if same_year:
+            pool = [other for other in pool if other.year == f.year]
+        return near_among(f, pool, ignore=ignore, limit=limit)

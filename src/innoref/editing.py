@@ -27,14 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from innoref import files, store
+from innoref import files
 from innoref.errors import InnorefError, InvalidInput, NotFoundError
 
 if TYPE_CHECKING:
-    from innoref.duplicates import DuplicateIndex
     from innoref.library import Library
-    from innoref.models import Reference
-    from innoref.store import Location
+    from innoref.location import Location
+    from innoref.records import Reference
     from innoref.writer import Document
 
 LIST_FIELDS = ("authors", "editors", "keywords", "themes")
@@ -48,7 +47,7 @@ ADD_REQUIRED = ("type", "title", "authors", "year")
 
 
 def field_names() -> tuple[str, ...]:
-    from innoref.models import FIELD_NAMES
+    from innoref.records import FIELDS as FIELD_NAMES
 
     return FIELD_NAMES
 
@@ -66,9 +65,8 @@ def split_list(name: str, text: str) -> list[str]:
 
 
 def parse_value(name: str, value: Any) -> Any:
-    """A field's value from what was typed (a text, or a list of texts for list fields)."""
-    from innoref.models import REF_TYPES
-
+    """A field's value from what was typed (a text, or a list of texts for list fields); the
+    model's rules say what is wrong with it."""
     if name in LIST_FIELDS:
         items = value if isinstance(value, list) else split_list(name, str(value))
         return [v.strip() if isinstance(v, str) else v for v in items]
@@ -83,10 +81,6 @@ def parse_value(name: str, value: Any) -> Any:
         from innoref.models import encode_url
 
         return encode_url(text)
-    if name == "type":
-        if text not in REF_TYPES:
-            raise InvalidInput(f"type: '{value}' is not one of {', '.join(REF_TYPES)}")
-        return text
     return text
 
 
@@ -119,10 +113,10 @@ def validate(data: dict[str, Any]) -> tuple["Reference | None", list[str]]:
     """A validated record, or the "field: rule" lines of what is wrong."""
     from pydantic import ValidationError
 
-    from innoref.models import Reference
+    from innoref.models import validate_reference
 
     try:
-        return Reference.model_validate(data), []
+        return validate_reference(data), []
     except ValidationError as exc:
         return None, validation_lines(exc)
 
@@ -142,13 +136,13 @@ def salvage(data: dict[str, Any]) -> tuple["Reference", list[str]]:
     """
     from pydantic import ValidationError
 
-    from innoref.models import Reference, error_messages
+    from innoref.models import error_messages, validate_reference
 
     data = dict(data)
     notes: list[str] = []
     for _ in range(len(data) + 8):  # each round sets aside at least one value
         try:
-            return Reference.model_validate(data), notes
+            return validate_reference(data), notes
         except ValidationError as exc:
             errors = error_messages(exc, field_names())
         if any(not loc or loc[0] in _ESSENTIAL or kind == "extra_forbidden" for loc, _, kind in errors):
@@ -220,6 +214,20 @@ def check_themes(ref: "Reference", themes: "Library | list") -> None:
         raise invalid(lines)
 
 
+def field_errors(name: str, text: str) -> list[str]:
+    """What is wrong with one typed value on its own ("field: rule" lines), as the record's
+    rules say (a prompt asks again until there is nothing)."""
+    try:
+        value = parse_value(name, text)
+    except InvalidInput as exc:
+        return [exc.message]
+    if name in PERSON_FIELDS and not value:
+        return [f"{name}: give at least one"]
+    # The one field, in a record that is otherwise valid: only its own rules can break.
+    _, lines = validate({"key": "x", "title": "x", name: value})
+    return [line for line in lines if line.split(":", 1)[0].split("[", 1)[0] == name]
+
+
 def missing_for_add(values: dict[str, Any]) -> list[str]:
     """The fields `add` needs that ``values`` lacks ("year" may be given as n.d.)."""
     missing = []
@@ -240,13 +248,22 @@ def missing_for_add(values: dict[str, Any]) -> list[str]:
 
 @dataclass
 class State:
-    """The library as read under the lock, ready to be changed."""
+    """The library as read under the lock, ready to be changed: its records (through the
+    index, ``library``) and the file's bytes."""
 
     location: "Location"
-    text: str
+    raw: bytes
     library: "Library"
     _doc: "Document | None" = None
-    bom: bool = False  # the file starts with a UTF-8 byte order mark, kept on writing
+
+    @property
+    def bom(self) -> bool:
+        """The file starts with a UTF-8 byte order mark, kept on writing."""
+        return self.raw.startswith(b"\xef\xbb\xbf")
+
+    @property
+    def text(self) -> str:
+        return self.raw.decode("utf-8-sig")  # the index has checked that it is UTF-8
 
     @property
     def doc(self) -> "Document":
@@ -256,9 +273,23 @@ class State:
             self._doc = Document.from_text(self.text)
         return self._doc
 
-    @property
     def keys(self) -> set[str]:
-        return {r.key for r in self.library.references}
+        return {k for (k,) in self.library.conn.execute("SELECT key FROM records WHERE key IS NOT NULL")}
+
+    def write(self, text: "str | bytes", *, appended: int = 0) -> Path:
+        """Write the file's new text and bring the index in step with it: after ``appended``
+        records were added at the end, by reading only those; else item by item."""
+        from innoref.index import Refresher
+
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        if isinstance(text, str) and self.bom:
+            data = b"\xef\xbb\xbf" + data
+        refresher = Refresher(self.library.conn, self.location)
+        known = refresher.meta("literature")
+        path = write_library(self.location, data)
+        if not (appended and self.raw and refresher.appended(path, data, appended, known)):
+            refresher.refresh()
+        return path
 
 
 @dataclass(frozen=True)
@@ -275,96 +306,72 @@ def _locked(location: "Location", waiting: Waiting | None = None, what: str = "i
     return files.locked(location.folder, wait=waiting.wait, on_wait=waiting.on_wait, what=what)
 
 
-def read_state(location: "Location") -> State:
-    """Read and validate the library (call with the lock held)."""
-    source = location.read_path(store.LITERATURE)
-    library = store.load(location)
-    raw = _read_bytes(source) if source is not None else b""
-    text = raw.decode("utf-8-sig")  # store.load has checked it is UTF-8
-    return State(location, text, library, bom=raw.startswith(b"\xef\xbb\xbf"))
+def read_state(location: "Location", *, strict: bool = True) -> State:
+    """The library, current and (with ``strict``) valid, and the file's bytes; call under the lock."""
+    from innoref.library import open_library
+    from innoref.location import LITERATURE
+
+    library = open_library(location, strict=strict, reading=False)
+    source = location.read_path(LITERATURE)
+    return State(location, _read_bytes(source) if source is not None else b"", library)
 
 
-def write_library(loc: "Location", text: "str | bytes", refs: "list[Reference] | None" = None, *,
-                  bom: bool = False) -> Path:
-    """Write the new text of literature.yaml (and, on a library's first write, its
-    seed's themes); ``bom`` puts back a byte order mark the file had. With
-    ``refs`` (every record of the new text, validated), keep their facts for the
-    next ``add``."""
-    from innoref import factcache
+def write_library(loc: "Location", data: bytes) -> Path:
+    """Write the new bytes of literature.yaml (and, on a library's first write, its seed's
+    themes). Refuses a read-only file; removes what a killed write of innoref's left."""
+    from innoref.location import THEMES
 
-    loc.folder.mkdir(parents=True, exist_ok=True)
-    if loc.seed is not None and not loc.themes.exists() and (loc.seed / store.THEMES).exists():
-        shutil.copyfile(loc.seed / store.THEMES, loc.themes)
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    if isinstance(text, str) and bom:
-        data = b"\xef\xbb\xbf" + data
+    try:
+        loc.folder.mkdir(parents=True, exist_ok=True)
+        if loc.seed is not None and not loc.themes.exists() and (loc.seed / THEMES).exists():
+            shutil.copyfile(loc.seed / THEMES, loc.themes)
+    except OSError as exc:
+        raise InnorefError(f"{loc.folder}: cannot create the library folder: {exc.strerror or exc}") from None
     files.refuse_read_only(loc.literature)
     files.remove_leftover_temp_files(loc.literature)  # we hold the lock: no writer is half-way
     try:
         files.atomic_write(loc.literature, data)
     except InnorefError as exc:
         raise InnorefError(exc.message.replace("; nothing was written", "; the file was not changed")) from None
-    if refs is not None:
-        from innoref.duplicates import Facts
-
-        factcache.save(loc.literature, factcache.sha256(data), len(refs), factcache.row_bytes([Facts.of(r) for r in refs]),
-                       {t for r in refs for t in r.themes})
     return loc.literature
 
 
 def find_item(doc: "Document", key: str) -> int:
-    """The index of the item whose key is ``key`` (a text search, then a parse to be sure)."""
+    """The index of the item whose key is ``key`` (a text search, then a parse to be sure;
+    a key written in another Unicode normal form, NFD, is the same key)."""
+    import unicodedata
+
     from innoref import yamlio
 
     for i, item in enumerate(doc.items):
-        if key not in item:
+        if key not in item and (item.isascii() or key not in unicodedata.normalize("NFC", item)):
             continue
         try:
             data = yamlio.construct(yamlio.compose(item))
         except yamlio.YAMLError:
             continue
-        if isinstance(data, list) and data and isinstance(data[0], dict) and data[0].get("key") == key:
+        if isinstance(data, list) and data and isinstance(data[0], dict) and \
+                isinstance(data[0].get("key"), str) and unicodedata.normalize("NFC", data[0]["key"]) == key:
             return i
     raise NotFoundError(f"no reference with key '{key}'")
 
 
 def _reads_back(item_text: str) -> "Reference | None":
-    from innoref import yamlio
-    from innoref.models import Reference
+    from innoref import reading
 
-    try:
-        data = yamlio.construct(yamlio.compose(item_text))
-        return Reference.model_validate(data[0])
-    except Exception:  # noqa: BLE001 - any failure means "does not read back"
-        return None
+    ref, _ = reading.validate_reference(reading.read_item(item_text, 0))
+    return ref
 
 
-def _verify_keys(text: str, keys: list[str], ref: "Reference") -> None:
-    """The new text reads back as records ``keys`` followed by ``ref``."""
-    from innoref.models import Reference
+def _verify(text: str, expected: list[str], *, changed: "Reference | None" = None) -> None:
+    """For files of unusual layout: the whole new text must read back as records with the keys
+    ``expected``, in order, and ``changed`` (the record written) as it is meant."""
+    from innoref import reading
 
-    parsed = store.parse_items(text, store.LITERATURE)
-    try:
-        got = [Reference.model_validate(r.data) for r in parsed.records]
-    except Exception:  # noqa: BLE001
-        got = None
-    if parsed.problems or got is None or [r.key for r in got] != keys + [ref.key] or got[-1] != ref:
-        raise InnorefError(
-            "literature.yaml is laid out in a way innoref cannot change safely; "
-            "nothing was written (write it as a plain list of '- key: ...' records)"
-        )
-
-
-def _verify_whole(text: str, expected: list["Reference"]) -> None:
-    """For files of unusual layout: the whole new text must read back as intended."""
-    parsed = store.parse_items(text, str(store.LITERATURE))
-    from innoref.models import Reference
-
-    try:
-        got = [Reference.model_validate(r.data) for r in parsed.records]
-    except Exception:  # noqa: BLE001
-        got = None
-    if parsed.problems or got != expected:
+    items, problems = reading.read_whole(text, "literature.yaml")
+    got = [reading.validate_reference(item)[0] for item in items]
+    if problems or None in got or [r.key for r in got] != expected or \
+            (changed is not None and changed not in got):
         raise InnorefError(
             "literature.yaml is laid out in a way innoref cannot change safely; "
             "nothing was written (write it as a plain list of '- key: ...' records)"
@@ -399,16 +406,10 @@ def prepare(values: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     return data, errors
 
 
-def _check_duplicates(ref: "Reference", index: "DuplicateIndex | list", allow: bool,
-                      ignore: str | None = None) -> list[str]:
+def _check_duplicates(ref: "Reference", found: tuple, allow: bool) -> list[str]:
     """Refuse an exact duplicate (unless ``allow``); warnings for near-identical titles.
-    ``index`` is a DuplicateIndex, or the list of Facts of every record (one pass)."""
-    from innoref.duplicates import scan
-
-    if isinstance(index, list):
-        dup, nears = scan(index, ref, ignore=ignore)
-    else:
-        dup, nears = index.exact(ref, ignore=ignore), index.near(ref, ignore=ignore)
+    ``found`` is what ``Library.duplicates`` found: (duplicate or None, near titles)."""
+    dup, nears = found
     if dup is not None and not allow:
         raise InvalidInput(
             f"a duplicate of '{dup.key}' ({dup.reason}); nothing was written. "
@@ -424,60 +425,66 @@ def _check_duplicates(ref: "Reference", index: "DuplicateIndex | list", allow: b
     return warnings
 
 
+class _Taken:
+    """The keys of the library, asked one at a time (a key rule tries a few)."""
+
+    def __init__(self, library: "Library", also: Iterable[str] = ()):
+        self.library = library
+        self.also = set(also)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.also or (isinstance(key, str) and self.library.has(key))
+
+
 def add(location: "Location", values: dict[str, Any], *, allow_duplicate: bool = False,
         waiting: Waiting | None = None) -> Added:
     """Add one record. ``values`` are typed values (texts, lists of texts).
 
-    Under the lock this reads the file's bytes and what the key and duplicate
-    rules need: the cached facts of exactly these bytes (``factcache.py``), or,
-    when the file changed since they were kept, a full validated load. The new
-    record is appended to the bytes as they are; nothing else is re-encoded.
+    Under the lock the index is brought up to date and answers what the key and
+    duplicate rules need; the new record is appended to the file's bytes as they are
+    (nothing else is re-encoded), and the index reads only the new record.
     """
-    from innoref import factcache, writer
-    from innoref.duplicates import Facts
+    from innoref import writer
     from innoref.keys import make_key
+    from innoref.library import open_library
 
     data, errors = prepare(values)
     given_key = data.pop("key", None)
-    # The record's own rules first, without the lock (a placeholder key when none was given),
+    # The record's own rules first, before the lock (a placeholder key when none was given),
     # and its themes, so that one message names every broken rule.
-    themes = load_themes(location)
+    themes = open_library(location, reading=False).themes
     errors += theme_errors(data.get("themes", []), themes)
     draft = build_reference({"key": given_key or "new", **data}, errors)
     with _locked(location, waiting, "innoref add"):
-        source = location.read_path(store.LITERATURE)
-        raw = _read_bytes(source) if source is not None else b""
-        sha = factcache.sha256(raw)
-        themes = load_themes(location)
-        kept = factcache.load(source, sha) if source is not None else factcache.Kept([], set(), b"")
-        if kept is None or not kept.themes <= {t.id for t in themes}:
-            lib = store.load(location)  # validates everything; DataError names every problem
-            facts = [Facts.of(r) for r in lib.references]
-            kept = factcache.Kept(facts, {t for r in lib.references for t in r.themes}, factcache.row_bytes(facts))
-        facts = kept.facts
-        taken = {f.key for f in facts}
+        state = read_state(location)
+        lib = state.library
         if given_key is not None:
-            if given_key in taken:
-                raise InvalidInput(f"key: '{given_key}' is taken; choose another key or leave --key out")
+            if lib.has(draft.key):
+                raise InvalidInput(f"key: '{draft.key}' is taken; choose another key or leave --key out")
             ref = draft
         else:
-            key = make_key(taken, title=draft.title, authors=draft.authors, editors=draft.editors, year=draft.year)
-            ref = draft.model_copy(update={"key": key})
-        check_themes(ref, themes)
-        warnings = _check_duplicates(ref, facts, allow_duplicate)
-        new, unusual = writer.append_bytes(raw, ref)
+            key = make_key(_Taken(lib), title=draft.title, authors=draft.authors, editors=draft.editors,
+                           year=draft.year)
+            ref = draft.replace(key=key)
+        check_themes(ref, lib.themes)
+        warnings = _check_duplicates(ref, lib.duplicates(ref), allow_duplicate)
+        new, unusual = writer.append_bytes(state.raw, ref)
         if unusual:
             # A layout found by the YAML scanner (a directive, a document end marker):
             # the whole new text must read back as the old records and the new one.
-            _verify_keys(new.decode("utf-8-sig"), [f.key for f in facts], ref)
-        elif _reads_back(new[len(raw):].decode("utf-8").lstrip("\r\n")) != ref:  # pragma: no cover
+            _verify(new.decode("utf-8-sig"), sorted(state.keys(), key=_order(lib)) + [ref.key], changed=ref)
+        elif _reads_back(new[len(state.raw):].decode("utf-8").lstrip("\r\n")) != ref:  # pragma: no cover
             raise InnorefError(f"{ref.key}: innoref could not write this record so that it reads back; "
                                "nothing was written")
-        written = new[len(raw):].decode("utf-8").lstrip("\r\n") if not unusual else writer.record_text(ref)
-        path = write_library(location, new)
-        factcache.save(path, factcache.sha256(new), len(facts) + 1, kept.rows + factcache.row_bytes([Facts.of(ref)]),
-                       kept.themes | set(ref.themes))
+        written = new[len(state.raw):].decode("utf-8").lstrip("\r\n") if not unusual else writer.record_text(ref)
+        path = state.write(new, appended=1)
     return Added(ref, path, warnings, written.replace("\r\n", "\n"))
+
+
+def _order(lib: "Library"):
+    """A sort key putting keys in the file's order."""
+    places = {k: p for k, p in lib.conn.execute("SELECT key, pos FROM records WHERE key IS NOT NULL")}
+    return lambda key: places[key]
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -485,22 +492,6 @@ def _read_bytes(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise InnorefError(f"{path}: cannot read: {exc.strerror}") from None
-
-
-def load_themes(location: "Location") -> list:
-    """The library's themes, validated (DataError on any problem)."""
-    from innoref.errors import DataError
-    from innoref.models import Theme
-
-    path = location.read_path(store.THEMES)
-    if path is None:
-        return []
-    parsed = store.parse_items(store.read_text(path), str(path))
-    themes, problems = store.validate_records(str(path), parsed.records, Theme, tuple(Theme.model_fields))
-    problems = parsed.problems + problems + store._unique(str(path), parsed.records, themes, "id", "theme id")
-    if problems:
-        raise DataError(problems)
-    return themes
 
 
 def append_record(state: State, *refs: "Reference", verify: bool = True) -> str:
@@ -519,7 +510,7 @@ def append_record(state: State, *refs: "Reference", verify: bool = True) -> str:
         doc.append(text)
     out = doc.text()
     if doc.scanned:
-        _verify_whole(out, list(state.library.references) + list(refs))
+        _verify(out, sorted(state.keys(), key=_order(state.library)) + [r.key for r in refs])
     return out
 
 
@@ -623,16 +614,13 @@ _IDENTITY = ("type", "title", "authors", "editors", "year", "doi", "isbn")
 def _check_edited(state: State, before: "Reference", after: "Reference", allow_duplicate: bool) -> list[str]:
     """Library rules for a changed record. The duplicate rules apply only when what
     identifies the work changed (a record kept with --allow-duplicate stays editable)."""
-    from innoref.duplicates import Facts, scan
-
-    if after.key != before.key and after.key in state.keys:
+    if after.key != before.key and state.library.has(after.key):
         raise InvalidInput(f"key: '{after.key}' is taken by another record")
-    check_themes(after, state.library)
+    check_themes(after, state.library.themes)
     changed = set(_changed_fields(before, after))
     if not changed & set(_IDENTITY):
         return []
-    others = [Facts.of(r) for r in state.library.references if r.key != before.key]
-    dup, nears = scan(others, after)
+    dup, nears = state.library.duplicates(after, ignore=before.key)
     if dup is not None and not allow_duplicate:
         raise InvalidInput(f"a duplicate of '{dup.key}' ({dup.reason}); nothing was written. "
                            "Use --allow-duplicate to keep the change")
@@ -641,6 +629,18 @@ def _check_edited(state: State, before: "Reference", after: "Reference", allow_d
         warnings += [f"the title is near-identical to '{n.key}': {n.title}" for n in nears
                      if dup is None or n.key != dup.key]
     return warnings
+
+
+def _keys_after(state: State, before: str | None = None, after: str | None = None,
+                gone: Iterable[str] = ()) -> list[str]:
+    """The library's keys in file order once ``before`` is renamed ``after`` and ``gone`` removed."""
+    out = []
+    gone = set(gone)
+    for (key,) in state.library.conn.execute("SELECT key FROM records WHERE key IS NOT NULL ORDER BY pos"):
+        if key in gone:
+            continue
+        out.append(after if key == before and after else key)
+    return out
 
 
 def edit(location: "Location", key: str, sets: dict[str, str], unsets: Iterable[str] = (), *,
@@ -654,6 +654,7 @@ def edit(location: "Location", key: str, sets: dict[str, str], unsets: Iterable[
     with _locked(location, waiting, "innoref edit"):
         state = read_state(location)
         before = state.library.get(key)
+        key = before.key
         after = apply_changes(before, sets, unsets)
         warnings = _check_edited(state, before, after, allow_duplicate)
         changed = _changed_fields(before, after)
@@ -667,21 +668,17 @@ def edit(location: "Location", key: str, sets: dict[str, str], unsets: Iterable[
         else:
             doc.items[index] = item
         out = doc.text()
-        new_refs = [after if r.key == key else r for r in state.library.references]
         if doc.scanned:
-            _verify_whole(out, new_refs)
-        path = write_library(state.location, out, new_refs, bom=state.bom)
+            _verify(out, _keys_after(state, key, after.key), changed=after)
+        path = state.write(out)
     return Edited(before, after, path, changed, warnings)
 
 
 def record_source(location: "Location", key: str) -> str:
     """The record's text as it stands in the file, comments and all (for $EDITOR)."""
-    from innoref.writer import Document
-
-    lib = store.load(location)
-    lib.get(key)  # NotFoundError with suggestions
-    source = location.read_path(store.LITERATURE)
-    doc = Document.from_text(store.read_text(source) if source else "")
+    state = read_state(location)
+    key = state.library.get(key).key  # NotFoundError with suggestions
+    doc = state.doc
     return doc.own(find_item(doc, key))[0]
 
 
@@ -715,7 +712,7 @@ def parse_record_text(text: str) -> "Reference":
     from pydantic import ValidationError
 
     from innoref import yamlio
-    from innoref.models import Reference
+    from innoref.models import validate_reference
 
     try:
         data = yamlio.load(text)
@@ -726,7 +723,7 @@ def parse_record_text(text: str) -> "Reference":
     if not (isinstance(data, list) and len(data) == 1 and isinstance(data[0], dict)):
         raise EditedTextError("the text must hold exactly one record, starting with '- key: ...'")
     try:
-        return Reference.model_validate(data[0])
+        return validate_reference(data[0])
     except ValidationError as exc:
         raise EditedTextError("\n".join(validation_lines(exc))) from None
 
@@ -744,6 +741,7 @@ def replace_record(location: "Location", key: str, original: str, text: str, *,
     with _locked(location, waiting, "innoref edit"):
         state = read_state(location)
         before = state.library.get(key)
+        key = before.key
         doc = state.doc
         index = find_item(doc, key)
         if doc.own(index)[0] != original:
@@ -764,10 +762,9 @@ def replace_record(location: "Location", key: str, original: str, text: str, *,
         if _reads_back(doc.own(index)[0]) != after:
             raise EditedTextError("the edited text must be one top-level record starting with '- ' at column 1")
         out = doc.text()
-        new_refs = [after if r.key == key else r for r in state.library.references]
         if doc.scanned:
-            _verify_whole(out, new_refs)
-        path = write_library(state.location, out, new_refs, bom=state.bom)
+            _verify(out, _keys_after(state, key, after.key), changed=after)
+        path = state.write(out)
     return Edited(before, after, path, changed, warnings)
 
 
@@ -792,11 +789,9 @@ def remove(location: "Location", keys: list[str], *, waiting: Waiting | None = N
         for i in indexes:
             doc.remove(i)
         out = doc.text()
-        gone = {r.key for r in refs}
-        kept = [r for r in state.library.references if r.key not in gone]
         if doc.scanned:
-            _verify_whole(out, kept)
-        path = write_library(state.location, out, kept, bom=state.bom)
+            _verify(out, _keys_after(state, gone={r.key for r in refs}))
+        path = state.write(out)
     return Removed(refs, path)
 
 
@@ -857,9 +852,11 @@ def import_candidates(
     waiting: Waiting | None = None,
 ) -> ImportReport:
     """Validate and add many records in one write; a failure writes nothing."""
+    import unicodedata
+
     from innoref.duplicates import DuplicateIndex
     from innoref.keys import make_key, unique_key
-    from innoref.models import _KEY
+    from innoref.models import _KEY, MAX_KEY
 
     report = ImportReport(skipped=list(skipped), dry_run=dry_run)
     tick = progress or (lambda n: None)
@@ -889,7 +886,7 @@ def import_candidates(
             try:
                 ref, set_aside = salvage({"key": "placeholder", **data})
                 notes += set_aside
-                check_themes(ref, lib)
+                check_themes(ref, lib.themes)
             except InvalidInput as exc:
                 report.skipped.append(Skipped(cand.where, exc.message.removeprefix("invalid record: ")
                                               .replace("\n  ", "; ").replace("\n", "; "), cand.line))
@@ -898,14 +895,14 @@ def import_candidates(
             report.warnings += [f"{cand.where}: {w}" for w in notes]
             valid.append((cand, ref))
         # 2. Duplicates within the file: the fullest record of each group stays.
-        index = DuplicateIndex.of(lib.references)
+        index = DuplicateIndex.of(lib.facts())
         batch = DuplicateIndex()
         kept: list[tuple[Candidate, "Reference"]] = []
         order = sorted(range(len(valid)), key=lambda i: -(valid[i][0].rank or _fullness(valid[i][1])))
         chosen: dict[int, str] = {}
         for i in order:
             cand, ref = valid[i]
-            named = ref.model_copy(update={"key": f"#{i}"})
+            named = ref.replace(key=f"#{i}")
             if not allow_duplicate:
                 dup = index.exact(named)
                 if dup is not None:
@@ -923,12 +920,12 @@ def import_candidates(
             batch.add(named)
             chosen[i] = ""
         # 3. Keys, in file order: the file's own key when free and valid.
-        taken = set(state.keys)
+        taken = state.keys()
         for i, (cand, ref) in enumerate(valid):
             if i not in chosen:
                 continue
-            key = cand.source_key
-            if key is not None and not _KEY.match(key):
+            key = unicodedata.normalize("NFC", cand.source_key) if cand.source_key is not None else None
+            if key is not None and not (_KEY.fullmatch(key) and len(key) <= MAX_KEY):
                 new = make_key(taken, title=ref.title, authors=ref.authors, editors=ref.editors, year=ref.year)
                 report.renamed.append((key, new, "not a valid innoref key"))
                 key = new
@@ -939,7 +936,7 @@ def import_candidates(
                 report.renamed.append((key, new, "key already taken"))
                 key = new
             taken.add(key)
-            final = ref.model_copy(update={"key": key})
+            final = ref.replace(key=key)
             kept.append((cand, final))
         report.skipped.sort(key=lambda s: (s.line is None, s.line or 0))
         # 4. Near-identical titles warn (same year: a bulk import compares within a year).
@@ -951,5 +948,5 @@ def import_candidates(
         report.imported = [ref for _, ref in kept]
         if not dry_run and kept:
             out = append_record(state, *report.imported, verify=False)
-            report.path = write_library(state.location, out, list(lib.references) + report.imported, bom=state.bom)
+            report.path = state.write(out, appended=len(report.imported))
     return report

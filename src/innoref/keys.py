@@ -105,3 +105,25 @@ def unique_key(base: str, taken: Container[str]) -> str:
 def make_key(taken: Container[str] = (), **fields: Any) -> str:
     """A free key for a record with these ``title``, ``authors``, ``editors``, ``year``."""
     return unique_key(base_key(**fields), taken)
+
+
+def suggest_keys(typed: str, known: Iterable[str], limit: int = 3) -> list[str]:
+    """The keys a mistyped ``typed`` most likely meant, at most ``limit``: first keys that start
+    with it or that it starts with (``moland2013`` -> ``moland2013laeringsnettverk``), then
+    close spellings (difflib, 0.6 or more); letter case ignored, ties in alphabetical order."""
+    import difflib
+
+    pool = sorted(set(known))
+    folded = {k: k.casefold() for k in pool}
+    want = typed.casefold()
+    out = [k for k in pool if k != typed and (folded[k].startswith(want) or want.startswith(folded[k]))]
+    out.sort(key=lambda k: (abs(len(k) - len(typed)), k))
+    if len(out) < limit:
+        by_folded: dict[str, list[str]] = {}
+        for k in pool:
+            by_folded.setdefault(folded[k], []).append(k)
+        for match in difflib.get_close_matches(want, list(by_folded), n=limit * 2, cutoff=0.6):
+            for k in by_folded[match]:
+                if k not in out and k != typed:
+                    out.append(k)
+    return out[:limit]

@@ -1,59 +1,28 @@
-"""The records innoref keeps: Reference, Person, Theme.
+"""The rules a single record must obey, as Pydantic models: validation only.
 
-This module owns the shape of a record and the rules a single record must obey
-(ISBN check digits, DOI and URL shape, a sensible year). It does no I/O and knows
-nothing of files, terminals or other records: rules that need the whole library
-(unique keys, theme ids that exist) live in ``library.py``.
+This module owns what a valid record is (ISBN check digits, DOI and URL shape, a
+sensible year, a key's shape) and the words a broken rule is reported in
+(:func:`error_messages`). Validated data becomes the plain values of
+``records.py`` (:func:`validate_reference`, :func:`validate_theme`), which is what
+every command works with, so Pydantic is imported only where something is
+validated. No I/O; rules that need the whole library (unique keys, theme ids that
+exist) are the index's and ``editing.py``'s.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import re
-from enum import Enum
+import unicodedata
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
-class RefType(str, Enum):
-    report = "report"
-    book = "book"
-    article = "article"
-    chapter = "chapter"
-    thesis = "thesis"
-    webpage = "webpage"
-    misc = "misc"  # the catch-all: anything the other types do not describe
+from innoref.records import FIELDS, PERSON_PARTS, REF_TYPES, Reference, Theme, parse_person  # noqa: E402
 
 
-REF_TYPES = tuple(t.value for t in RefType)
-
-# Words that belong to a family name but are written in lower case before it.
-_PARTICLES = {
-    "van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "le", "la",
-    "af", "av", "zu", "ten", "ter", "op", "dos", "das",
-}
-_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
-
-
-def _split_top(text: str, sep: str) -> list[str]:
-    """Split on ``sep`` where it is not inside braces."""
-    parts, depth, cur = [], 0, []
-    for ch in text:
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth = max(depth - 1, 0)
-        if ch == sep and depth == 0:
-            parts.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    parts.append("".join(cur))
-    return [p.strip() for p in parts]
-
-
-class Person(BaseModel):
+class PersonModel(BaseModel):
     """An author or editor: a person (family/given, with particle and suffix) or
     an organisation written whole in ``name``."""
 
@@ -70,10 +39,12 @@ class Person(BaseModel):
     def _from_text(cls, data: Any) -> Any:
         if isinstance(data, str):
             return parse_person(data)
+        if hasattr(data, "to_data"):  # a records.Person
+            return data.to_data()
         return data
 
     @model_validator(mode="after")
-    def _one_kind(self) -> "Person":
+    def _one_kind(self) -> "PersonModel":
         if self.name is not None:
             if any((self.family, self.given, self.particle, self.suffix)):
                 raise ValueError("an organisation (name) takes no family, given, particle or suffix")
@@ -83,91 +54,8 @@ class Person(BaseModel):
             raise ValueError("a person needs a family name (or an organisation its name)")
         return self
 
-    @property
-    def is_organisation(self) -> bool:
-        return self.name is not None
 
-    @property
-    def family_full(self) -> str:
-        """Family name with its particle, as sorted and cited: "van der Berg"."""
-        if self.name is not None:
-            return self.name
-        return f"{self.particle} {self.family}" if self.particle else str(self.family)
-
-    def display(self) -> str:
-        """"Family, Given" (with particle and suffix), or the organisation's name."""
-        if self.name is not None:
-            return self.name
-        out = self.family_full
-        if self.given:
-            out += f", {self.given}"
-        if self.suffix:
-            out += f", {self.suffix}"
-        return out
-
-
-def parse_person(text: str) -> dict[str, str]:
-    """Read a name as BibTeX writes it.
-
-    ``{Kommunal- og regionaldepartementet}`` is an organisation; ``Family, Given``,
-    ``von Family, Jr., Given`` and ``Given von Family`` are persons.
-    """
-    text = " ".join(text.split())
-    if text.startswith("{") and text.endswith("}") and _balanced_whole(text):
-        return {"name": text[1:-1].strip()}
-    parts = _split_top(text, ",")
-    suffix = None
-    if len(parts) == 1:
-        words = _split_top(parts[0], " ")
-        # "Given von Family": the family name is the last word, with any particle words before it.
-        i = len(words) - 1
-        while i > 0 and words[i - 1].lower() in _PARTICLES:
-            i -= 1
-        given = " ".join(words[:i]) if i > 0 else None
-        particle = " ".join(words[i:-1]) or None
-        family = words[-1] if words else ""
-    else:
-        family_part = parts[0]
-        if len(parts) == 2:
-            if parts[1].lower() in _SUFFIXES:  # "King, Jr."
-                suffix, given = parts[1], None
-            else:
-                given = parts[1] or None
-        elif parts[1].lower() in _SUFFIXES:  # BibTeX's "von Last, Jr, First"
-            suffix, given = parts[1], ", ".join(parts[2:]) or None
-        else:  # "Last, First, Jr."
-            given, suffix = parts[1] or None, ", ".join(parts[2:]) or None
-        words = family_part.split(" ")
-        j = 0
-        while j < len(words) - 1 and words[j].lower() in _PARTICLES:
-            j += 1
-        particle = " ".join(words[:j]) or None
-        family = " ".join(words[j:])
-    out = {"family": _strip_braces(family)}
-    if given:
-        out["given"] = _strip_braces(given)
-    if particle:
-        out["particle"] = particle
-    if suffix:
-        out["suffix"] = suffix
-    return out
-
-
-def _balanced_whole(text: str) -> bool:
-    depth = 0
-    for i, ch in enumerate(text):
-        depth += ch == "{"
-        depth -= ch == "}"
-        if depth == 0 and i < len(text) - 1:
-            return False
-    return depth == 0
-
-
-def _strip_braces(text: str) -> str:
-    return text.replace("{", "").replace("}", "")
-
-
-class Theme(BaseModel):
+class ThemeModel(BaseModel):
     """One of the programme's themes."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -191,6 +79,7 @@ _KEY = re.compile(r"^[^\s,{}()\"'#%~\\=]+$")
 _LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _TEXT_INTS = ("number", "edition", "volume", "issue", "pages")
+MAX_KEY = 100  # characters: longer than any citation key a person types or innoref makes
 # How people write "no date" (n.d., Norwegian u.å.): no year.
 NO_DATE = ("nd", "n.d.", "n. d.", "u.å.", "u. å.", "ua", "u.a.", "none", "")
 
@@ -222,16 +111,16 @@ def max_year() -> int:
 
 
 # The order of fields here is the order in which records are written.
-class Reference(BaseModel):
-    """One piece of literature."""
+class ReferenceModel(BaseModel):
+    """One piece of literature, as the file may hold it."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
 
     key: str
-    type: RefType = RefType.misc
+    type: str = "misc"
     title: str
-    authors: list[Person] = Field(default_factory=list)
-    editors: list[Person] = Field(default_factory=list)
+    authors: list[PersonModel] = Field(default_factory=list)
+    editors: list[PersonModel] = Field(default_factory=list)
     year: int | None = None
     date: str | None = None  # a fuller date, YYYY-MM-DD, when known
     publisher: str | None = None  # the institution for reports, the university for theses
@@ -260,10 +149,20 @@ class Reference(BaseModel):
     @field_validator("key")
     @classmethod
     def _key_shape(cls, v: str) -> str:
+        v = unicodedata.normalize("NFC", v)  # "bråthen2010" typed in NFC or NFD is one key
         if not _KEY.fullmatch(v):
             raise ValueError(
                 "a key may not contain spaces, commas, braces, quotes or any of # % ~ \\ ="
             )
+        if len(v) > MAX_KEY:
+            raise ValueError(f"a key of {len(v):,} characters is too long (at most {MAX_KEY})")
+        return v
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, v: str) -> str:
+        if v not in REF_TYPES:
+            raise ValueError(f"'{v}' is not one of {', '.join(REF_TYPES)}")
         return v
 
     @field_validator("title")
@@ -350,29 +249,12 @@ class Reference(BaseModel):
         return v
 
     @model_validator(mode="after")
-    def _year_matches_date(self) -> "Reference":
+    def _year_matches_date(self) -> "ReferenceModel":
         if self.date and self.year is None:
             self.year = int(self.date[:4])
         elif self.date and self.year is not None and int(self.date[:4]) != self.year:
             raise ValueError(f"date {self.date} does not fall in year {self.year}")
         return self
-
-    # --- conveniences for display; formats have their own, fuller rules ---
-
-    @property
-    def creators(self) -> list[Person]:
-        return self.authors or self.editors
-
-    def short_authors(self) -> str:
-        people = self.creators
-        if not people:
-            return ""
-        first = people[0].family_full
-        if len(people) == 1:
-            return first
-        if len(people) == 2:
-            return f"{first} & {people[1].family_full}"
-        return f"{first} et al."
 
     def to_data(self) -> dict[str, Any]:
         """The record as plain data in field order, leaving out empty fields."""
@@ -383,14 +265,36 @@ class Reference(BaseModel):
                 continue
             if name in ("authors", "editors"):
                 value = [p.model_dump(exclude_none=True) for p in value]
-            elif isinstance(value, Enum):
-                value = value.value
             out[name] = value
         return out
 
 
-FIELD_NAMES = tuple(Reference.model_fields)
-PERSON_FIELDS = ("family", "given", "particle", "suffix", "name")
+FIELD_NAMES = FIELDS
+PERSON_FIELDS = PERSON_PARTS
+assert tuple(ReferenceModel.model_fields) == FIELDS, "records.FIELDS and ReferenceModel disagree"
+assert tuple(PersonModel.model_fields) == PERSON_PARTS, "records.PERSON_PARTS and PersonModel disagree"
+
+
+def validate_reference(data: Any) -> Reference:
+    """A record from data, by every rule of :class:`ReferenceModel`; raises pydantic's
+    ValidationError (see :func:`error_messages`)."""
+    return Reference.from_data(ReferenceModel.model_validate(data).to_data())
+
+
+def reference(**fields: Any) -> Reference:
+    """A validated record from keyword fields (persons may be written as text: "Moland, Leif E.")."""
+    return validate_reference(fields)
+
+
+def validate_person(data: Any):
+    """One person or organisation, from a mapping or BibTeX-style text; raises ValidationError."""
+    from innoref.records import Person
+
+    return Person(**PersonModel.model_validate(data).model_dump(exclude_none=True))
+
+
+def validate_theme(data: Any) -> Theme:
+    return Theme(**ThemeModel.model_validate(data).model_dump())
 
 
 def error_messages(exc: Any, known: tuple[str, ...] = FIELD_NAMES) -> list[tuple[tuple[Any, ...], str, str]]:
@@ -416,8 +320,6 @@ def error_messages(exc: Any, known: tuple[str, ...] = FIELD_NAMES) -> list[tuple
             name = str(loc[-1]) if loc else "?"
             guess = difflib.get_close_matches(name, known if len(loc) == 1 else PERSON_FIELDS, n=1)
             message = f"unknown field '{name}'" + (f" (did you mean '{guess[0]}'?)" if guess else "")
-        elif kind == "enum":
-            message = f"'{err.get('input')}' is not one of {', '.join(REF_TYPES)}"
         elif kind in ("int_parsing", "int_type", "int_from_float"):
             message = f"'{err.get('input')}' is not a whole number"
         elif kind == "string_type":

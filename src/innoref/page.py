@@ -37,7 +37,7 @@ from innoref.errors import UsageError
 from innoref.formats._style import Html
 
 if TYPE_CHECKING:
-    from innoref.models import Reference, Theme
+    from innoref.records import Reference, Theme
 
 LANGS = ("nb", "nn", "en")
 

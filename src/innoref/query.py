@@ -1,16 +1,16 @@
-"""The query language: text -> a tree of small predicates, and how they match.
+"""The query language: text -> a tree of small predicates.
 
-One parser serves ``list``, ``search`` and (later) ``export`` and ``cite``. The
-stable API, for every command that filters references:
+One parser serves every command that selects references (``list``, ``search``,
+``export``, ``cite --scope``, ``stats``, ``page``). The API::
 
     from innoref.query import parse_query, QueryError
     query = parse_query('innovasjon (author:moland OR author:teigen) -year:<2000')
-    query.matches(ref, themes)        # one Reference -> bool
-    query.filter(refs, themes)        # the matching References, in their order
-    query & other_query               # both must match (filters, see cli/filters.py)
-    query.select(index) -> set[int]   # on a prepared search.Index (fast, many records)
+    query.root                        # the predicate tree: Text, Year, Type, Lang, Not, And, Or
+    query & other_query               # both must match (the filter options, see cli/filters.py)
+    query.scoring()                   # the text predicates that ranking and highlighting use
 
-Ranking (``search(...)``) lives in :mod:`innoref.search`.
+How a tree is matched against the library is :mod:`innoref.search` (SQL over the
+index); the field names come from :mod:`innoref.fields`.
 
 The language, as the README documents it:
 
@@ -35,40 +35,16 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+from typing import Iterator
 
 from innoref.errors import QueryError
-from innoref.text import fold_loose, words
-
-if TYPE_CHECKING:
-    from innoref.models import Reference, Theme
-    from innoref.search import Index
+from innoref.fields import ALIASES, QUERY_FIELDS as FIELDS
+from innoref.text import words
 
 __all__ = ["FIELDS", "Query", "QueryError", "parse_query", "field_predicate", "MIN_INWORD"]
 
 # A term this long (after folding) also matches inside a word.
 MIN_INWORD = 4
-
-# Query field -> where it looks. Text fields name blocks of search.Index.
-FIELDS: dict[str, str] = {
-    "author": "author (any author or editor, family or given name)",
-    "title": "title",
-    "year": "year: 2013, 2010..2013, >=2010, <2000, 2010..",
-    "publisher": "publisher",
-    "series": "report series and number",
-    "type": "report, book, article, chapter, thesis, webpage, misc",
-    "theme": "theme id or any word of its name",
-    "lang": "language code: nb, nn, sv, en",
-    "key": "citation key",
-    "keyword": "keywords",
-    "journal": "journal or book title",
-    "abstract": "abstract",
-    "note": "note",
-}
-ALIASES = {
-    "authors": "author", "editor": "author", "editors": "author", "keywords": "keyword",
-    "language": "lang", "themes": "theme", "booktitle": "journal", "notes": "note",
-}
 _FIELD = re.compile(r"([A-Za-z]+):")
 _YEAR = re.compile(r"^(?:(?P<op>>=|<=|>|<)?(?P<one>\d{1,4})|(?P<lo>\d{1,4})?\.\.(?P<hi>\d{1,4})?)$")
 _KEYWORDS = ("OR", "AND", "NOT")
@@ -78,7 +54,7 @@ _KEYWORDS = ("OR", "AND", "NOT")
 
 
 class Node:
-    """A predicate over the records of a :class:`~innoref.search.Index`.
+    """A predicate over the records of the library (matched by :mod:`innoref.search`).
 
     Nodes are small immutable values compared by their fields (``_fields``); plain
     classes rather than dataclasses, whose generated code costs a millisecond each
@@ -97,9 +73,6 @@ class Node:
     def __repr__(self) -> str:
         return f"{type(self).__name__}({', '.join(repr(getattr(self, f)) for f in self._fields)})"
 
-    def select(self, index: "Index") -> set[int]:
-        raise NotImplementedError
-
     def scoring(self) -> Iterator["Text"]:
         """The text predicates that make a record match (not those under NOT)."""
         return iter(())
@@ -108,34 +81,23 @@ class Node:
 class Everything(Node):
     __slots__ = ()
 
-    def select(self, index: "Index") -> set[int]:
-        return set(range(index.count))
-
     def __str__(self) -> str:
         return "*"
 
 
 class Text(Node):
-    """A term (one word) or phrase (several), in one field or (field None) in all."""
+    """A term (one word) or phrase (several), in one field or (field None) in all.
 
-    __slots__ = ("words", "field")
+    ``source`` is the query text and the position of the value in it, for an error
+    found only against the library (a theme that themes.yaml does not have)."""
+
+    __slots__ = ("words", "field", "source")
     _fields = ("words", "field")
 
-    def __init__(self, words: tuple[str, ...], field: str | None = None):
+    def __init__(self, words: tuple[str, ...], field: str | None = None, source: tuple[str, int] | None = None):
         self.words = tuple(words)
         self.field = field
-
-    @property
-    def fields(self) -> tuple[str, ...]:
-        from innoref.search import SEARCH_FIELDS
-
-        return SEARCH_FIELDS if self.field is None else (self.field,)
-
-    def select(self, index: "Index") -> set[int]:
-        found: set[int] = set()
-        for hits in index.text_hits(self.fields, self.words).values():
-            found.update(hits)
-        return found
+        self.source = source
 
     def scoring(self) -> Iterator["Text"]:
         yield self
@@ -160,11 +122,6 @@ class Year(Node):
         self.low = low
         self.high = high
 
-    def select(self, index: "Index") -> set[int]:
-        low = -1 if self.low is None else self.low
-        high = 1 << 30 if self.high is None else self.high
-        return {i for i, y in enumerate(index.years) if y is not None and low <= y <= high}
-
     def __str__(self) -> str:
         return f"year:{self.low or ''}..{self.high or ''}"
 
@@ -174,9 +131,6 @@ class Type(Node):
 
     def __init__(self, value: str):
         self.value = value
-
-    def select(self, index: "Index") -> set[int]:
-        return {i for i, t in enumerate(index.types) if t == self.value}
 
     def __str__(self) -> str:
         return f"type:{self.value}"
@@ -188,10 +142,6 @@ class Lang(Node):
     def __init__(self, value: str):
         self.value = value
 
-    def select(self, index: "Index") -> set[int]:
-        v, sub = self.value, self.value + "-"
-        return {i for i, lang in enumerate(index.langs) if lang and (lang.lower() == v or lang.lower().startswith(sub))}
-
     def __str__(self) -> str:
         return f"lang:{self.value}"
 
@@ -202,9 +152,6 @@ class Not(Node):
     def __init__(self, child: Node):
         self.child = child
 
-    def select(self, index: "Index") -> set[int]:
-        return set(range(index.count)) - self.child.select(index)
-
     def __str__(self) -> str:
         return f"-{self.child}" if not isinstance(self.child, (And, Or)) else f"-({self.child})"
 
@@ -214,19 +161,6 @@ class And(Node):
 
     def __init__(self, children: tuple[Node, ...]):
         self.children = tuple(children)
-
-    def select(self, index: "Index") -> set[int]:
-        # Narrow with the positive predicates first; NOT only removes from what is left.
-        ordered = sorted(self.children, key=lambda c: isinstance(c, Not))
-        found = ordered[0].select(index)
-        for child in ordered[1:]:
-            if not found:
-                break
-            if isinstance(child, Not):
-                found -= child.child.select(index)
-            else:
-                found &= child.select(index)
-        return found
 
     def scoring(self) -> Iterator[Text]:
         for child in self.children:
@@ -241,12 +175,6 @@ class Or(Node):
 
     def __init__(self, children: tuple[Node, ...]):
         self.children = tuple(children)
-
-    def select(self, index: "Index") -> set[int]:
-        found: set[int] = set()
-        for child in self.children:
-            found |= child.select(index)
-        return found
 
     def scoring(self) -> Iterator[Text]:
         for child in self.children:
@@ -281,26 +209,9 @@ class Query:
     def is_everything(self) -> bool:
         return isinstance(self.root, Everything)
 
-    def select(self, index: "Index") -> set[int]:
-        """Positions (in ``index``) of the records that match."""
-        return self.root.select(index)
-
     def scoring(self) -> list[Text]:
         """The text predicates whose matches are ranked and highlighted."""
         return list(dict.fromkeys(self.root.scoring()))
-
-    def matches(self, ref: "Reference", themes: Sequence["Theme"] = ()) -> bool:
-        """Whether one reference matches. ``themes`` lets ``theme:`` match theme names."""
-        return bool(self.filter([ref], themes))
-
-    def filter(self, refs: Sequence["Reference"], themes: Sequence["Theme"] = ()) -> list["Reference"]:
-        """The references that match, in the order given."""
-        from innoref.search import Index
-
-        if self.is_everything:
-            return list(refs)
-        index = Index.from_references(refs, themes)
-        return [refs[i] for i in sorted(self.select(index))]
 
     def __and__(self, other: "Query") -> "Query":
         if other.is_everything:
@@ -433,7 +344,7 @@ def field_predicate(field: str, value: str, query: str | None = None, pos: int =
     if field == "year":
         return _year(value, query, pos)
     if field == "type":
-        from innoref.models import REF_TYPES
+        from innoref.records import REF_TYPES
 
         folded = value.strip().lower()
         if folded not in REF_TYPES:
@@ -449,7 +360,7 @@ def field_predicate(field: str, value: str, query: str | None = None, pos: int =
     found = tuple(words(value))
     if not found:
         raise QueryError(f"'{field}:' needs letters or digits to search for", query, pos)
-    return Text(found, field)
+    return Text(found, field, (query, pos))
 
 
 # How deep parentheses and NOT may nest: far beyond any query a person types, and far
@@ -567,11 +478,3 @@ def parse_query(text: str | None) -> Query:
     if not text.strip():
         return EVERYTHING
     return Query(text, _Parser(text).parse())
-
-
-def all_of(queries: Iterable[Query]) -> Query:
-    """The queries combined by AND (the empty combination matches everything)."""
-    out = EVERYTHING
-    for q in queries:
-        out = out & q
-    return out

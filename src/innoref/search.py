@@ -1,299 +1,240 @@
-"""Ranked search: records prepared for matching (:class:`Index`) and BM25-style scoring.
+"""Finding and ranking records: a parsed query (``query.py``) as SQL over the index (``index.py``).
 
-API (stable; used by ``search``, ``list`` and later commands)::
+Matching, as the README documents it: a term matches a word that starts with it (an
+FTS5 prefix query); a term of four letters or more also matches inside a word
+(Norwegian writes compounds as one word: ``aktør`` finds *verkemiddelaktørar*), by
+looking the term up in the index's table of distinct words; a phrase is its words in
+order, the last of which may be the start of a word. ``theme:`` and bare terms also
+match a theme's id and the words of its names (``themes.yaml``), and a theme's records
+match with it.
 
-    from innoref.search import search, Index
-    hits = search(refs, parse_query("innovasjon kommune"), themes)   # list[Hit], best first
-    hit.reference, hit.score, hit.matched                              # Reference, float, words
-    index = Index.from_references(refs, themes)                        # reuse for many queries
+Ranking: BM25 (SQLite's ``bm25()``) with the field weights of ``fields.py``, taken
+three times for each term of the query: for whole words (weight 1), for starts of
+words (0.6) and for matches inside words (0.3), so a whole word ranks above the start
+of a word, which ranks above a match inside one; a theme match counts with the
+theme's weight and the BM25 idf of its records. Ties go to the newer year, then to
+the record that comes first in the file.
 
-An :class:`Index` holds, for every searchable field, one block of UTF-8 text with
-one line per record: the record's words folded by :func:`innoref.text.normalize`,
-each line starting and ending with a space. Finding a term is one ``bytes.find``
-pass over a block (in C); word boundaries are the spaces around a hit, and no
-Python work is done for records that do not match. The record cache
-(:mod:`innoref.cache`) stores these blocks, so a cached library of 50,000
-records is searched without building 50,000 models: only the hits that are
-shown become :class:`~innoref.models.Reference` objects.
-
-Scoring: for each matched text predicate, every field adds
-``weight * idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / average))``
-where ``tf`` is the number of occurrences in the field times 1 when the first is a
-whole word, 0.6 when it starts a word and 0.3 when it is inside a word, so whole
-words rank above in-word matches; title and
-authors weigh most (:data:`WEIGHTS`). Ties go to the newer year. This module
-returns data; it never prints.
+Pure SQL building and Python over rows: never prints, never writes.
 """
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
+import sqlite3
 import unicodedata
-from functools import cached_property
-from typing import TYPE_CHECKING, Any, Iterable, Protocol, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from innoref.query import MIN_INWORD
+from innoref import fields
+from innoref.query import MIN_INWORD, And, Everything, Lang, Node, Not, Or, Query, Text, Type, Year
 from innoref.text import fold_loose, normalize
 
 if TYPE_CHECKING:
-    from innoref.models import Reference, Theme
-    from innoref.query import Query, Text
+    from innoref.records import Reference, Theme
 
-# Fields a bare term looks in; "theme" is matched through the theme list, the
-# others are text blocks.
-SEARCH_FIELDS = ("title", "author", "keyword", "theme", "abstract", "note", "publisher",
-                 "series", "journal", "key", "year", "other")
-BLOCK_FIELDS = tuple(f for f in SEARCH_FIELDS if f != "theme")
-WEIGHTS = {
-    "title": 3.0, "author": 3.0, "keyword": 1.5, "theme": 1.2, "abstract": 1.0, "note": 0.8,
-    "publisher": 1.0, "series": 1.0, "journal": 1.0, "key": 1.0, "year": 0.5, "other": 0.5,
-}
 KIND_WEIGHT = (1.0, 0.6, 0.3)  # whole word, start of a word, inside a word
-K1, B = 1.2, 0.75
 _WORD = re.compile(r"\w+")
+_BM25 = {table: f"bm25({table}, " + ", ".join(str(fields.BY_NAME[c].weight) for c in columns) + ")"
+         for table, columns in fields.TABLES.items()}
 
 
-def _people(people: Iterable[dict[str, str]]) -> str:
-    return "; ".join(" ".join(v for v in p.values() if v) for p in people)
+def _quoted(words: Sequence[str]) -> str:
+    return '"' + " ".join(w.replace('"', '""') for w in words) + '"'
 
 
-def _join(*parts: Any) -> str:
-    return " ".join(str(p) for p in parts if p)
+def _columns(field: str | None) -> dict[str, tuple[str, ...]]:
+    """The full-text columns a predicate looks in, by table (none: only the themes)."""
+    if field is None:
+        return dict(fields.TABLES)
+    return {table: (field,) for table, columns in fields.TABLES.items() if field in columns}
 
 
-def field_sources(data: dict[str, Any]) -> dict[str, str]:
-    """The text of each block field of one record, from its ``to_data()`` dict."""
-    extra = data.get("extra") or {}
-    return {
-        "title": data.get("title") or "",
-        "author": _people((data.get("authors") or []) + (data.get("editors") or [])),
-        "keyword": "; ".join(data.get("keywords") or []),
-        "abstract": data.get("abstract") or "",
-        "note": _join(data.get("note"), data.get("availability")),
-        "publisher": data.get("publisher") or "",
-        "series": _join(data.get("series"), data.get("number")),
-        "journal": _join(data.get("journal"), data.get("booktitle")),
-        "key": data.get("key") or "",
-        "year": _join(data.get("year"), data.get("date")),
-        "other": _join(data.get("place"), data.get("genre"), data.get("isbn"), data.get("doi"),
-                       data.get("url"), data.get("edition"), data.get("volume"), data.get("issue"),
-                       data.get("pages"), *(v for v in extra.values() if isinstance(v, (str, int)))),
-    }
+def _scoped(table: str, columns: tuple[str, ...], expression: str) -> str:
+    if columns == fields.TABLES[table]:
+        return expression
+    return "{" + " ".join(columns) + "} : (" + expression + ")"
 
 
-_SEP = "\x1f"  # between fields while one record is folded in one go
+# --------------------------------------------------------------------------- the themes
 
 
-def index_lines(data: dict[str, Any]) -> dict[str, str]:
-    """One record's line in each block (without the newline): :func:`normalize` of each field."""
-    sources = field_sources(data)
-    joined = _SEP.join(sources.values())
-    if _SEP in "".join(sources.values()):  # pragma: no cover - a control character in a record
-        return {name: normalize(text) for name, text in sources.items()}
-    # One fold for the whole record instead of one per field (the cold build folds 50,000).
-    parts = fold_loose(joined).split(_SEP)
-    out = {}
-    for name, part in zip(sources, parts):
-        found = _WORD.findall(part)
-        out[name] = " " + " ".join(found) + " " if found else " "
-    return out
+def theme_matches(words: tuple[str, ...], themes: Sequence["Theme"], used: Sequence[str] = ()) -> dict[str, int]:
+    """Theme id -> how it matches (0 whole word, 1 start of a word, 2 inside a word), by its
+    id or a word of its names. ``used``: ids records have that themes.yaml lacks (by id only)."""
+    found: dict[str, int] = {}
+    for theme in themes:
+        kind = line_match(words, normalize(f"{theme.id} {theme.name} {theme.name_en or ''}"))
+        if kind is not None:
+            found[theme.id] = kind
+    if not found and len(words) == 1:
+        found = {tid: 0 for tid in used if fold_loose(tid) == words[0]}
+    return found
 
 
-def theme_members(theme_lists: Iterable[Sequence[str]]) -> dict[str, list[int]]:
-    """Theme id -> positions of the records that have it."""
-    from collections import defaultdict
-
-    out: defaultdict[str, list[int]] = defaultdict(list)
-    for i, ids in enumerate(theme_lists):
-        if len(ids) == 1:
-            out[ids[0]].append(i)
-        else:
-            for tid in dict.fromkeys(ids):
-                out[tid].append(i)
-    return dict(out)
+def line_match(words: tuple[str, ...], line: str) -> int | None:
+    """How the term or phrase ``words`` matches a line of folded words (" a b c "): 0 as whole
+    words, 1 at the start of a word, 2 inside a word, None not at all."""
+    needle = " ".join(words)
+    at = line.find(" " + needle)
+    if at >= 0:
+        return 0 if line[at + 1 + len(needle):at + 2 + len(needle)] == " " else 1
+    if len(words) == 1 and len(needle) >= MIN_INWORD and needle in line:
+        return 2
+    return None
 
 
-class IndexSource(Protocol):
-    """Where an Index gets its records: the references in memory, or the cache."""
-
-    count: int
-
-    def block(self, field: str) -> bytes: ...
-    def years(self) -> list[int | None]: ...
-    def types(self) -> list[str]: ...
-    def langs(self) -> list[str | None]: ...
-    def theme_members(self) -> dict[str, list[int]]: ...
-    def reference(self, i: int) -> "Reference": ...
+# --------------------------------------------------------------------------- SQL
 
 
-class MemorySource:
-    """An IndexSource over Reference objects."""
+class Compiler:
+    """The SQL of one query over the index: which records match, and (for ``search``) how well."""
 
-    def __init__(self, refs: Sequence["Reference"]):
-        self.refs = list(refs)
-        self.count = len(self.refs)
-
-    @cached_property
-    def _lines(self) -> list[dict[str, str]]:
-        return [index_lines(r.to_data()) for r in self.refs]
-
-    def block(self, field: str) -> bytes:
-        return "".join(lines[field] + "\n" for lines in self._lines).encode("utf-8")
-
-    def years(self) -> list[int | None]:
-        return [r.year for r in self.refs]
-
-    def types(self) -> list[str]:
-        return [r.type.value for r in self.refs]
-
-    def langs(self) -> list[str | None]:
-        return [r.language for r in self.refs]
-
-    def theme_members(self) -> dict[str, list[int]]:
-        return theme_members(r.themes for r in self.refs)
-
-    def reference(self, i: int) -> "Reference":
-        return self.refs[i]
-
-
-def _scan(block: bytes, words: tuple[str, ...], average: float) -> dict[int, float]:
-    """Line number -> BM25 term-frequency part (``tf * (k1 + 1) / (tf + k1 * norm)``).
-
-    One ``find`` per matching line (not per occurrence). ``tf`` is the number of
-    occurrences in the line times the weight of the first one's kind: a whole word
-    (``" t "``), the start of a word (``" t"``) or inside a word. Blocks are UTF-8
-    bytes, searched without decoding.
-    """
-    needle = " ".join(words).encode("utf-8")
-    anywhere = len(words) == 1 and len(needle) >= MIN_INWORD
-    pattern = needle if anywhere else b" " + needle
-    shift = 0 if anywhere else 1
-    size = len(needle)
-    find, rfind, count = block.find, block.rfind, block.count
-    w_whole, w_start, w_inside = KIND_WEIGHT
-    k1_plus, base, per_char = K1 + 1, K1 * (1 - B), K1 * B / average
-    space, newline = 32, b"\n"
-    out: dict[int, float] = {}
-    line = last = 0
-    pos = find(pattern)
-    while pos >= 0:
-        begin = rfind(newline, 0, pos) + 1
-        end = find(newline, pos)
-        line += count(newline, last, begin)
-        last = begin
-        start = pos + shift
-        if block[start - 1] == space:
-            weight = w_whole if block[start + size] == space else w_start
-        else:
-            weight = w_inside
-        tf = count(pattern, pos, end) * weight
-        out[line] = tf * k1_plus / (tf + base + per_char * (end - begin))
-        pos = find(pattern, end)
-    return out
-
-
-class Index:
-    """Records prepared for matching and ranking; see the module docstring."""
-
-    def __init__(self, source: IndexSource, themes: Sequence["Theme"] = ()):
-        self.source = source
-        self.count = source.count
+    def __init__(self, conn: sqlite3.Connection, themes: Sequence["Theme"]):
+        self.conn = conn
         self.themes = list(themes)
-        self._blocks: dict[str, bytes] = {}
-        self._hits: dict[tuple[str, tuple[str, ...]], dict[int, float]] = {}
+        self._inside: dict[str, list[str]] = {}
+        self._used: list[str] | None = None
 
-    @classmethod
-    def from_references(cls, refs: Sequence["Reference"], themes: Sequence["Theme"] = ()) -> "Index":
-        return cls(MemorySource(refs), themes)
+    def inside(self, term: str) -> list[str]:
+        """Words of the index that hold ``term`` after their first letter."""
+        if term not in self._inside:
+            self._inside[term] = [t for (t,) in self.conn.execute(
+                "SELECT term FROM terms WHERE instr(term, ?) > 1", (term,))]
+        return self._inside[term]
 
-    def block(self, field: str) -> bytes:
-        if field not in self._blocks:
-            self._blocks[field] = self.source.block(field)
-        return self._blocks[field]
+    def used_themes(self) -> list[str]:
+        if self._used is None:
+            self._used = [t for (t,) in self.conn.execute("SELECT DISTINCT theme FROM record_themes")]
+        return self._used
 
-    @cached_property
-    def years(self) -> list[int | None]:
-        return self.source.years()
+    def matching(self, text: Text) -> dict[str, str]:
+        """The FTS5 expression a text predicate matches by, for each table it looks in."""
+        parts = [_quoted(text.words) + " *"]
+        if len(text.words) == 1 and len(text.words[0]) >= MIN_INWORD:
+            parts += [_quoted([w]) for w in self.inside(text.words[0])]
+        return {table: _scoped(table, columns, " OR ".join(parts)) for table, columns in _columns(text.field).items()}
 
-    @cached_property
-    def types(self) -> list[str]:
-        return self.source.types()
+    def themed(self, text: Text) -> dict[str, int]:
+        if text.field not in (None, "theme"):
+            return {}
+        return theme_matches(text.words, self.themes, self.used_themes())
 
-    @cached_property
-    def langs(self) -> list[str | None]:
-        return self.source.langs()
+    def where(self, node: Node) -> tuple[str, list[Any]]:
+        """A condition on ``records r`` that holds exactly for the records ``node`` selects
+        (never NULL, so that NOT leaves out exactly what matches)."""
+        if isinstance(node, Everything):
+            return "1", []
+        if isinstance(node, Text):
+            parts, params = [], []
+            for table, expression in self.matching(node).items():
+                parts.append(f"r.id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)")
+                params.append(expression)
+            themes = self.themed(node)
+            if themes:
+                parts.append(f"r.id IN (SELECT record FROM record_themes WHERE theme IN ({','.join('?' * len(themes))}))")
+                params += list(themes)
+            elif node.field == "theme":
+                self.unknown_theme(node)
+            return ("(" + " OR ".join(parts) + ")" if parts else "0"), params
+        if isinstance(node, Year):
+            low = -1 if node.low is None else node.low
+            high = 1 << 30 if node.high is None else node.high
+            return "coalesce(r.year BETWEEN ? AND ?, 0)", [low, high]
+        if isinstance(node, Type):
+            return "r.type = ?", [node.value]
+        if isinstance(node, Lang):
+            return "coalesce(lower(r.lang) = ? OR lower(r.lang) GLOB ?, 0)", [node.value, node.value + "-*"]
+        if isinstance(node, Not):
+            sql, params = self.where(node.child)
+            return f"NOT ({sql})", params
+        if isinstance(node, (And, Or)):
+            glue = " AND " if isinstance(node, And) else " OR "
+            sqls, params = [], []
+            for child in node.children:
+                sql, more = self.where(child)
+                sqls.append(f"({sql})")
+                params += more
+            return glue.join(sqls), params
+        raise TypeError(f"no SQL for {node!r}")  # pragma: no cover
 
-    @cached_property
-    def theme_members(self) -> dict[str, list[int]]:
-        return self.source.theme_members()
+    def unknown_theme(self, node: Text) -> None:
+        """A theme that no record could have is an error (exit 2), as an unknown type is."""
+        from innoref.errors import QueryError
 
-    def reference(self, i: int) -> "Reference":
-        return self.source.reference(i)
+        known = [t.id for t in self.themes]
+        typed = " ".join(node.words)
+        guess = difflib.get_close_matches(typed, known, n=1, cutoff=0.5)
+        hint = f"; did you mean '{guess[0]}'?" if guess else f"; the themes are {', '.join(known) or 'none'}"
+        query, pos = node.source or (typed, 0)
+        raise QueryError(f"no theme '{typed}' in themes.yaml (by id or a word of its name){hint}", query, pos)
 
-    def average_length(self, field: str) -> float:
-        return max((len(self.block(field)) - self.count) / max(self.count, 1), 1.0)
+    def count(self, expressions: dict[str, str]) -> int:
+        """How many records match any of these expressions (one per table)."""
+        if not expressions:
+            return 0
+        union = " UNION ".join(f"SELECT rowid FROM {table} WHERE {table} MATCH ?" for table in expressions)
+        return self.conn.execute(f"SELECT count(*) FROM ({union})", list(expressions.values())).fetchone()[0]
 
-    def field_hits(self, field: str, words: tuple[str, ...]) -> dict[int, float]:
-        """Record position -> BM25 term-frequency part, for the records matching in ``field``."""
-        key = (field, words)
-        if key not in self._hits:
-            if field == "theme":
-                self._hits[key] = self._theme_hits(words)
-            else:
-                self._hits[key] = _scan(self.block(field), words, self.average_length(field))
-        return self._hits[key]
+    def scores(self, predicates: Sequence[Text], total: int) -> list[tuple[str, list[Any]]]:
+        """Queries of (id, score part) rows: each predicate's BM25, by kind of match (each its own
+        statement: SQLite computes ``bm25()`` only in a query that an FTS5 match drives).
 
-    def text_hits(self, fields: Iterable[str], words: tuple[str, ...]) -> dict[str, dict[int, float]]:
-        return {f: hits for f in fields if (hits := self.field_hits(f, words))}
-
-    def _theme_hits(self, words: tuple[str, ...]) -> dict[int, float]:
-        # A theme matches by its id or any word of its names; its records inherit the match.
-        best: dict[str, float] = {}
-        for theme in self.themes:
-            text = (normalize(f"{theme.id} {theme.name} {theme.name_en or ''}") + "\n").encode("utf-8")
-            found = _scan(text, words, len(text) - 1)
-            if found:
-                best[theme.id] = found[0]
-        if not best and len(words) == 1:
-            # Theme ids used in records but missing from themes.yaml still match by id.
-            best = {tid: 1.0 for tid in self.theme_members if fold_loose(tid) == words[0]}
-        out: dict[int, float] = {}
-        for tid, value in best.items():
-            for i in self.theme_members.get(tid, ()):
-                if out.get(i, 0.0) < value:
-                    out[i] = value
-        return out
-
-
-class Hit:
-    """One search result: where it is in the index, its score, and (on demand) the record."""
-
-    __slots__ = ("index", "position", "score", "_predicates", "_reference")
-
-    def __init__(self, index: Index, position: int, score: float, predicates: list["Text"]):
-        self.index = index
-        self.position = position
-        self.score = score
-        self._predicates = predicates
-        self._reference: "Reference | None" = None
-
-    @property
-    def reference(self) -> "Reference":
-        if self._reference is None:
-            self._reference = self.index.reference(self.position)
-        return self._reference
-
-    @property
-    def matched(self) -> list[str]:
-        """The words of the record (as written) that the query matched."""
-        return matched_words(self.reference, self._predicates)
-
-    def __repr__(self) -> str:
-        return f"Hit({self.reference.key!r}, score={self.score})"
+        Each term or phrase has one idf, from the number of records it matches in text:
+        ``ln(1 + (N - n + 0.5) / (n + 0.5))``, never zero (SQLite's ``bm25()`` clamps the
+        idf of a word in more than half the records to nearly nothing, and would rank every
+        record alike for a common term; its value is scaled to this idf). Matches at the
+        start of words count BM25 (a whole word fully, the start of a word 0.6); a match
+        inside a word counts 0.3 of the idf.
+        """
+        parts: list[tuple[str, list[Any]]] = []
+        for text in predicates:
+            matching = self.matching(text)
+            matched = self.count(matching)
+            weight = idf(matched, total) if matched else 0.0
+            for table, columns in _columns(text.field).items():
+                if not matched:
+                    break
+                start = _scoped(table, columns, _quoted(text.words) + " *")
+                started = self.count({table: start})
+                if started:
+                    parts.append((f"SELECT rowid, -? * {_BM25[table]} * CASE WHEN rowid IN (SELECT rowid FROM {table} "
+                                  f"WHERE {table} MATCH ?) THEN ? ELSE ? END FROM {table} WHERE {table} MATCH ?",
+                                  [weight / _clamped_idf(started, total), _scoped(table, columns, _quoted(text.words)),
+                                   KIND_WEIGHT[0], KIND_WEIGHT[1], start]))
+                inside = self.count({table: matching[table]}) - started
+                if inside > 0:
+                    parts.append((f"SELECT rowid, ? FROM {table} WHERE {table} MATCH ? "
+                                  f"AND rowid NOT IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)",
+                                  [KIND_WEIGHT[2] * weight, matching[table], start]))
+            themes = self.themed(text)
+            if themes:
+                members = self.conn.execute(
+                    f"SELECT count(DISTINCT record) FROM record_themes WHERE theme IN ({','.join('?' * len(themes))})",
+                    list(themes)).fetchone()[0]
+                for tid, kind in themes.items():
+                    parts.append(("SELECT record, ? FROM record_themes WHERE theme = ?",
+                                  [fields.BY_NAME["theme"].weight * KIND_WEIGHT[kind] * idf(members, total), tid]))
+        return parts
 
 
-def word_test(predicates: Sequence["Text"], field: str):
+def idf(matched: int, total: int) -> float:
+    """BM25's inverse document frequency, as Lucene has it: never zero or below."""
+    return math.log(1 + (total - matched + 0.5) / (matched + 0.5))
+
+
+def _clamped_idf(matched: int, total: int) -> float:
+    """The idf inside SQLite's bm25() (divided out: see :meth:`Compiler.scores`)."""
+    clamped = math.log((total - matched + 0.5) / (matched + 0.5))
+    return clamped if clamped > 0 else 1e-6
+
+
+# --------------------------------------------------------------------------- what was matched
+
+
+def word_test(predicates: Sequence[Text], field: str) -> Callable[[str], bool]:
     """A function telling whether a word (as written) in ``field`` is matched."""
     relevant = [p for p in predicates if p.field is None or p.field == field]
 
@@ -304,32 +245,23 @@ def word_test(predicates: Sequence["Text"], field: str):
     return test
 
 
-def matched_words(ref: "Reference", predicates: Sequence["Text"]) -> list[str]:
+def matched_words(ref: "Reference", predicates: Sequence[Text]) -> list[str]:
     """Words of ``ref`` (as written) that the text predicates match, each once, in field order."""
     seen: dict[str, None] = {}
-    sources = field_sources(ref.to_data())
-    for field in BLOCK_FIELDS:
+    for field, text in fields.texts(ref).items():
         test = word_test(predicates, field)
-        for m in _WORD.finditer(unicodedata.normalize("NFC", sources[field])):
+        for m in _WORD.finditer(unicodedata.normalize("NFC", text)):
             if test(m.group()):
                 seen.setdefault(m.group(), None)
     return list(seen)
 
 
-def score(index: Index, predicates: Sequence["Text"]) -> dict[int, float]:
-    """BM25-style scores, for every record that a text predicate matches."""
-    total = max(index.count, 1)
-    scores: dict[int, float] = {}
-    get = scores.get
-    for pred in predicates:
-        by_field = index.text_hits(pred.fields, pred.words)
-        n = len(set().union(*by_field.values())) if by_field else 0
-        idf = math.log(1 + (total - n + 0.5) / (n + 0.5))
-        for field, hits in by_field.items():
-            weight = WEIGHTS[field] * idf
-            for i, part in hits.items():
-                scores[i] = get(i, 0.0) + weight * part
-    return scores
+@dataclass
+class Hit:
+    """One search result: the record's row id and its score."""
+
+    id: int
+    score: float
 
 
 class Hits(list):
@@ -338,27 +270,39 @@ class Hits(list):
     total: int = 0
 
 
-def search(source: "Index | Sequence[Reference]", query: "Query", themes: Sequence["Theme"] = (),
-           limit: int | None = None) -> Hits:
-    """The records matching ``query``, best first (ties: newer year first).
+def select(conn: sqlite3.Connection, query: Query, themes: Sequence["Theme"]) -> list[int]:
+    """Row ids of the records ``query`` selects, in file order."""
+    where, params = Compiler(conn, themes).where(query.root)
+    return [i for (i,) in conn.execute(
+        f"SELECT r.id FROM records r WHERE r.key IS NOT NULL AND ({where}) ORDER BY r.pos", params)]
 
-    ``source`` is a list of references or a prepared :class:`Index` (the cache gives
-    one). With ``limit``, only the best ``limit`` hits are returned; ``total`` says
-    how many matched. A hit's ``reference`` is built when it is first used.
-    """
-    import heapq
 
-    index = source if isinstance(source, Index) else Index.from_references(source, themes)
-    found = query.select(index)
-    predicates = query.scoring()
-    scores = score(index, predicates)
-    get, years = scores.get, index.years
-    candidates = found
-    if limit is not None and len(found) > limit:
-        # Only records scoring at least the limit-th best score can be shown.
-        floor = heapq.nlargest(limit, (get(i, 0.0) for i in found))[-1]
-        candidates = [i for i in found if get(i, 0.0) >= floor]
-    ranked = sorted((-get(i, 0.0), -(years[i] or -10**6), i) for i in candidates)[:limit]
-    out = Hits(Hit(index, i, round(-s, 3), predicates) for s, _, i in ranked)
-    out.total = len(found)
+def search(conn: sqlite3.Connection, query: Query, themes: Sequence["Theme"], limit: int | None = None) -> Hits:
+    """The records matching ``query``, best first; ``total`` says how many matched."""
+    compiler = Compiler(conn, themes)
+    where, params = compiler.where(query.root)
+    selected = f"SELECT r.id FROM records r WHERE r.key IS NOT NULL AND ({where})"
+    total = conn.execute(f"SELECT count(*) FROM ({selected})", params).fetchone()[0]
+    size = conn.execute("SELECT count(*) FROM records WHERE key IS NOT NULL").fetchone()[0]
+    parts = compiler.scores(query.scoring(), size)
+    out = Hits()
+    out.total = total
+    wanted = total if limit is None else min(limit, total)
+    if parts:
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS hits (id INTEGER NOT NULL, s REAL NOT NULL)")
+        conn.execute("DELETE FROM temp.hits")
+        for sql, part_params in parts:
+            conn.execute("INSERT INTO temp.hits " + sql, part_params)
+        rows = conn.execute(
+            "SELECT r.id, sc.score FROM (SELECT id, sum(s) AS score FROM temp.hits GROUP BY id) sc "
+            f"JOIN records r ON r.id = sc.id WHERE r.key IS NOT NULL AND ({where}) "
+            "ORDER BY sc.score DESC, r.year IS NULL, r.year DESC, r.pos LIMIT ?", params + [wanted])
+        out.extend(Hit(rowid, round(score, 3)) for rowid, score in rows)
+    if len(out) < wanted:  # records that match with no text (year:2010, NOT ...): score 0, newest first
+        shown = {h.id for h in out}
+        for (rowid,) in conn.execute(selected + " ORDER BY r.year IS NULL, r.year DESC, r.pos", params):
+            if rowid not in shown:
+                out.append(Hit(rowid, 0.0))
+                if len(out) >= wanted:
+                    break
     return out

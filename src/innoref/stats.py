@@ -29,7 +29,7 @@ from itertools import chain
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 if TYPE_CHECKING:
-    from innoref.models import Theme
+    from innoref.records import Theme
 
 # More years than this from the first to the last: count five-year spans.
 WIDE_RANGE = 20

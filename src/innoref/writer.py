@@ -24,7 +24,7 @@ and re-flows everything; a round-trip library (ruamel.yaml) keeps most of it,
 but re-emits every record, is a large dependency, is many times slower than
 libyaml on a 50,000-record file, and still normalises some hand-made layout.
 innoref instead treats the file as a sequence of text spans:
-:func:`innoref.store.split_items` finds each top-level ``- `` item by a line scan
+:func:`innoref.yamlio.split_items` finds each top-level ``- `` item by a line scan
 (no YAML parse), so a command copies the bytes of every record it does not touch
 and writes new text only for the record it changes. Byte-for-byte preservation
 is then true by construction, not by a library's best effort. Inside a changed
@@ -45,7 +45,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from innoref.models import Reference
+    from innoref.records import Reference
 
 # Fields whose text may be folded over several lines when long.
 _NO_FOLD = frozenset({"key", "url", "doi", "isbn", "language", "date", "accessed", "type"})
@@ -217,7 +217,7 @@ def field_lines(name: str, value: Any, style: Style = Style(), indent: int | Non
 
 
 def _person(person: Any) -> str:
-    data = person.model_dump(exclude_none=True) if hasattr(person, "model_dump") else dict(person)
+    data = person.to_data() if hasattr(person, "to_data") else dict(person)
     return "{" + ", ".join(f"{scalar(k, flow=True)}: {scalar(v, flow=True)}" for k, v in data.items()) + "}"
 
 
@@ -320,16 +320,13 @@ class Document:
 
     @classmethod
     def from_text(cls, text: str) -> "Document":
-        from innoref import store
+        from innoref import yamlio
 
-        split = store.split_items(text) if text.strip() else None
+        split = yamlio.split_items(text) if text.strip() else None
         if split is not None:
-            head_lines, spans = split
-            lines = text.splitlines(keepends=True)
-            head = "".join(lines[:head_lines])
-            items = [span for _, span in spans]
-            if head + "".join(items) == text:
-                return cls(head, items, detect_style(text, items))
+            head = text[:split[0][1]]
+            items = [span for _, _, span in split]
+            return cls(head, items, detect_style(text, items))
         if not _has_content(text):
             return cls(text, [], detect_style(text, []))
         head, items, trailer = _scan_items(text)
@@ -400,11 +397,11 @@ def append_bytes(raw: bytes, ref: "Reference") -> tuple[bytes, bool]:
         head = head[: head.rfind(b"\n") + 1].decode("utf-8-sig", errors="strict")
         tail = raw[-_PROBE:]
         tail = tail[tail.find(b"\n") + 1:].decode("utf-8", errors="strict")
-        from innoref import store
+        from innoref import yamlio
 
-        head_split = store.split_items(head)
+        head_split = yamlio.split_items(head)
         if head_split is not None and _plain_tail(tail):
-            items = [span for _, span in head_split[1]]
+            items = [span for _, _, span in head_split]
             style = detect_style(head, items)
             nl = style.newline
             out = tail
@@ -550,7 +547,7 @@ def change_fields(item: str, ref: "Reference", names: list[str], style: Style) -
     (or removed when ``ref`` leaves them empty), other lines kept as they are; a
     comment at the end of a changed field's first line stays at the end of its new
     first line. None when the record's layout does not allow it."""
-    from innoref.models import FIELD_NAMES
+    from innoref.records import FIELDS as FIELD_NAMES
 
     spans = _field_spans(item)
     if spans is None:

@@ -9,6 +9,8 @@ Only safe tags are known: a ``!!python/...`` tag is an error, never code.
 
 from __future__ import annotations
 
+import re
+
 import yaml
 from yamlcore import CoreLoader
 
@@ -56,3 +58,90 @@ def construct(node: yaml.Node) -> object:
 
 def load(text: str) -> object:
     return yaml.load(text, Loader=TextNumberLoader)
+
+
+# --------------------------------------------------------------------------- top-level items
+
+_TOP = {str: re.compile(r"\n[^ \t#\n\r]"), bytes: re.compile(rb"\n[^ \t#\n\r]")}
+# Line breaks that YAML knows besides "\n" and "\r\n" (a lone "\r"; NEL, LS and PS for YAML 1.1):
+# a file that uses them is read whole (rare), since the split below knows only "\n" lines.
+_ODD_BREAKS = {str: re.compile("\r(?!\n)|[\x85\u2028\u2029]"), bytes: re.compile(rb"\r(?!\n)|\xc2\x85|\xe2\x80[\xa8\xa9]")}
+
+
+def split_items(text: str | bytes) -> list[tuple[int, int, str | bytes]] | None:
+    """The top-level items of a block sequence: ``(first line, offset, item text)`` for each,
+    the line 0-based and the offset in ``text``'s own units (characters or bytes).
+
+    An item runs from its ``- `` at the start of a line up to the next one, so the
+    comments and blank lines after a record travel with it, and the texts of all
+    items together are the file from the first item on. Before the first item only
+    blank lines, comments and one ``---`` may stand. Works alike on ``str`` and on
+    UTF-8 ``bytes`` (a newline byte is never part of another character). None when
+    the file is not laid out that way (a ``%YAML`` directive, a ``...`` document end,
+    another top-level line, unusual line breaks): then it is read whole.
+    """
+    kind = type(text)
+    if _ODD_BREAKS[kind].search(text):
+        return None
+    dash, blank, marker = ("-", (" ", "\t", "\n", "\r\n", ""), "---") if kind is str else \
+        (b"-", (b" ", b"\t", b"\n", b"\r\n", b""), b"---")
+    starts: list[int] = []
+    candidates = [0] if text[:1] and text[:1] not in ((" ", "\t", "#", "\n", "\r") if kind is str
+                                                      else (b" ", b"\t", b"#", b"\n", b"\r")) else []
+    candidates += [m.start() + 1 for m in _TOP[kind].finditer(text)]
+    for pos in candidates:
+        if text[pos:pos + 1] == dash and (text[pos + 1:pos + 2] in blank or text[pos + 1:pos + 3] in blank):
+            starts.append(pos)
+            continue
+        end = text.find("\n" if kind is str else b"\n", pos)
+        if not starts and text[pos:end if end >= 0 else None].rstrip() == marker:
+            continue
+        return None
+    if not starts:
+        return None
+    items: list[tuple[int, int, str | bytes]] = []
+    line = last = 0
+    newline = "\n" if kind is str else b"\n"
+    bounds = starts + [len(text)]
+    for k, pos in enumerate(starts):
+        line += text.count(newline, last, pos)
+        last = pos
+        items.append((line, pos, text[pos:bounds[k + 1]]))
+    return items
+
+
+# --------------------------------------------------------------------------- aliases
+
+MAX_VALUES = 100_000  # values one record may expand to through aliases
+
+
+def expanded_size(node: yaml.Node, limit: int = MAX_VALUES) -> int:
+    """How many values ``node`` holds once every alias is expanded, up to ``limit`` + 1.
+
+    An alias is the same node object reached twice, so nine levels of nine aliases
+    (an "alias bomb") are counted in nine steps, not built: a cloned repository must
+    not make innoref run out of memory.
+    """
+    sizes: dict[int, int] = {}
+
+    def size(n: yaml.Node, depth: int = 0) -> int:
+        known = sizes.get(id(n))
+        if known is not None:
+            return known
+        if depth > 200:  # deeper than any record; a cycle of aliases cannot be built by YAML
+            return limit + 1
+        total = 1
+        if isinstance(n, yaml.SequenceNode):
+            for child in n.value:
+                total += size(child, depth + 1)
+                if total > limit:
+                    break
+        elif isinstance(n, yaml.MappingNode):
+            for k, v in n.value:
+                total += size(k, depth + 1) + size(v, depth + 1)
+                if total > limit:
+                    break
+        sizes[id(n)] = total = min(total, limit + 1)
+        return total
+
+    return size(node)

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from innoref.cli.app import app, location, waiting
+from innoref.cli.app import command, location, waiting
 from innoref.cli.paths import shown
 
 Text = Optional[str]
@@ -20,7 +20,7 @@ def interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-@app.command("add")
+@command("add")
 def add_cli(
     ctx: typer.Context,
     type_: Annotated[Text, typer.Option("--type", "-t", help="report, book, article, chapter, thesis, webpage or misc.")] = None,
@@ -103,9 +103,9 @@ def _option(field: str) -> str:
 
 def _ask(loc, values: dict, missing: list[str]) -> None:
     """Prompt for each missing field until its value is valid."""
-    from innoref import editing, store
-    from innoref.errors import InvalidInput
-    from innoref.models import REF_TYPES, Person
+    from innoref import editing
+    from innoref.library import open_library
+    from innoref.records import REF_TYPES
 
     for name in missing:
         while True:
@@ -118,7 +118,7 @@ def _ask(loc, values: dict, missing: list[str]) -> None:
             elif name == "year":
                 text = typer.prompt("Year (n.d. when there is none)")
             else:
-                lib = store.load(loc)
+                lib = open_library(loc)
                 typer.echo("Themes:")
                 for i, t in enumerate(lib.themes, start=1):
                     typer.echo(f"  {i}  {t.id:<26} {t.name}")
@@ -135,22 +135,9 @@ def _ask(loc, values: dict, missing: list[str]) -> None:
                     continue
                 if not chosen:
                     break
-            try:
-                value = editing.parse_value(name, text)
-                if name == "authors":
-                    if not value:
-                        raise InvalidInput("authors: give at least one author")
-                    for i, person in enumerate(value):
-                        try:
-                            Person.model_validate(person)
-                        except Exception as exc:  # noqa: BLE001 - pydantic's message, shortened
-                            raise InvalidInput(f"authors[{i}]: {editing.validation_lines(exc)[0]}") from None
-                if name == "title" and not str(value).strip():
-                    raise InvalidInput("title: must not be empty")
-                if name == "year" and value is not None:
-                    editing.build_reference({"key": "x", "title": "x", "year": value})
-            except InvalidInput as exc:
-                typer.echo(f"error: {exc.message.removeprefix('invalid record: ')}", err=True)
+            problems = editing.field_errors(name, text)
+            if problems:
+                typer.echo(f"error: {problems[0]}", err=True)
                 continue
             values[name] = text
             break

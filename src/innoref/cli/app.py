@@ -15,13 +15,27 @@ from innoref import __version__
 
 
 class InnorefGroup(TyperGroup):
-    """Turns any :class:`~innoref.errors.InnorefError` into a message and its exit code."""
+    """The one place errors are shown: any :class:`~innoref.errors.InnorefError` becomes a
+    message and its exit code. A damaged index is discarded and the command run once more
+    (commands compute before they print, so nothing is shown twice)."""
+
+    def get_params(self, ctx):  # type: ignore[override]
+        from innoref.cli.params import use_coercion
+
+        params = super().get_params(ctx)
+        use_coercion(params)
+        return params
 
     def invoke(self, ctx):  # type: ignore[override]
         from innoref.errors import InnorefError
+        from innoref.index import IndexDamaged, discard
 
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except IndexDamaged:
+                discard(location(ctx))
+                return super().invoke(ctx)
         except InnorefError as exc:
             typer.echo(f"error: {exc.message}", err=True)
             raise typer.Exit(exc.exit_code) from None
@@ -43,6 +57,13 @@ app = typer.Typer(
     # markdown-it (~0.15 s), more than the rest of `innoref --help` together.
     rich_markup_mode=None,
 )
+
+
+def command(name: str):
+    """Register a command (``@command("list")``) with innoref's command class."""
+    from innoref.cli.params import InnorefCommand
+
+    return app.command(name, cls=InnorefCommand)
 
 
 def _version(value: bool) -> None:
@@ -83,18 +104,24 @@ def main_options(
 
 def location(ctx: typer.Context):
     """The library location chosen by --data, $INNOREF_DATA, ./data or the user library."""
-    from innoref import store
+    from innoref.location import locate
 
     root = ctx.find_root()
     data = (root.obj or {}).get("data") if root.obj else None
-    return store.locate(data)
+    return locate(data)
 
 
 def open_library(ctx: typer.Context, *, strict: bool = True):
-    """Load the library for a command; a broken file raises DataError (exit 1)."""
-    from innoref import store
+    """The library for a command, its index current (a progress bar on a terminal while a large
+    index is built); a broken file raises DataError (exit 1)."""
+    from innoref.cli.output import DelayedProgress
+    from innoref.library import open_library as open_
 
-    return store.load(location(ctx), strict=strict)
+    progress = DelayedProgress()
+    try:
+        return open_(location(ctx), strict=strict, progress=progress.bar("reading the library"))
+    finally:
+        progress.stop()
 
 
 def waiting(ctx: typer.Context):

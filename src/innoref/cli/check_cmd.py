@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from innoref.cli.app import app, open_library
+from innoref.cli.app import command, open_library
 
 
-@app.command("check")
+@command("check")
 def check_cli(ctx: typer.Context) -> None:
     """Validate literature.yaml and themes.yaml and report every problem.
 
@@ -24,6 +24,6 @@ def check_cli(ctx: typer.Context) -> None:
         typer.echo(f"{n} problem{'s' if n != 1 else ''} found", err=True)
         raise typer.Exit(1)
     typer.echo(
-        f"ok: {output.count(len(lib.references), 'reference')} and {output.count(len(lib.themes), 'theme')}, no problems "
+        f"ok: {output.count(lib.count, 'reference')} and {output.count(len(lib.themes), 'theme')}, no problems "
         f"({lib.literature_path or lib.location.literature})"
     )

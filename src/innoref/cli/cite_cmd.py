@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from innoref.cli.app import app, open_library
+from innoref.cli.app import command, open_library
 
 
 def cite_text(lib, keys: list[str], *, narrative: bool, lang: str, markup: str, scope: str | None) -> str:
@@ -17,11 +17,13 @@ def cite_text(lib, keys: list[str], *, narrative: bool, lang: str, markup: str, 
 
     options = Options(lang=lang, markup=markup)  # validates both
     cited = [lib.get(key) for key in keys]
-    pool = parse_query(scope).filter(lib.references, lib.themes) if scope else lib.references
+    # Letters (2010a, 2010b) and "et al." lengths are decided among works of the same year and
+    # first author: those of the whole library, or of the references matching --scope.
+    pool = lib.references(lib.select(parse_query(scope))) if scope else lib.letter_scope(cited)
     return citation(cited, pool, narrative=narrative, lang=options.lang, markup=options.markup)
 
 
-@app.command("cite")
+@command("cite")
 def cite_cli(
     ctx: typer.Context,
     keys: Annotated[list[str], typer.Argument(metavar="KEY...", help="Keys of the references to cite.")],

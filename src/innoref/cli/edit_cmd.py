@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from innoref.cli.app import app, location, waiting
+from innoref.cli.app import command, location, waiting
 from innoref.cli.paths import shown
 
 _ERROR_MARK = "# innoref: "
@@ -19,7 +19,7 @@ def can_ask() -> bool:
     return sys.stdin.isatty()
 
 
-@app.command("edit")
+@command("edit")
 def edit_cli(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(help="The key of the reference to change.")],

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from innoref.cli import filters
-from innoref.cli.app import app, open_library
+from innoref.cli.app import command, open_library
 
 
 def export_text(lib, query_text: str | None, fmt: str, lang: str | None, markup: str | None,
@@ -27,8 +27,8 @@ def export_text(lib, query_text: str | None, fmt: str, lang: str | None, markup:
     query = parse_query(query_text)
     if extra_query is not None:
         query = query & extra_query  # the filter options, combined with the query by AND
-    refs = query.filter(lib.references, lib.themes)
-    if not refs and lib.references:
+    refs = lib.references(None if query.is_everything else lib.select(query))
+    if not refs and lib.count:
         raise NotFoundError(f"no references match {query.text!r}; nothing exported")
     return module.render(refs, options=options), len(refs)
 
@@ -39,7 +39,7 @@ def _format_help() -> str:
     return "Output format: " + ", ".join(formats.names()) + "."
 
 
-@app.command("export")
+@command("export")
 def export_cli(
     ctx: typer.Context,
     query: filters.QueryArgument = None,

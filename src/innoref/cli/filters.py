@@ -22,15 +22,11 @@ To give a command the same options (as ``list`` and ``search`` do)::
         from innoref.query import parse_query
         wanted = parse_query(query) & filters.build(author=author, year=year, theme=theme,
                                                     type=type_, publisher=publisher, lang=lang)
-        refs = wanted.filter(lib.references, lib.themes)
 
-``filter`` indexes the references it is given (about 3 s for 50,000). On a large
-library, select on the cached index instead, as ``list`` does, and build only the
-models you need::
+Select through the library's index, which builds only the records you show::
 
-    from innoref import cache
-    refs = cache.use_catalogue(location(ctx), lambda c: [
-        c.index.reference(i) for i in c.order(wanted.select(c.index), "year")])
+        lib = open_library(ctx)
+        refs = lib.references(lib.select(wanted))
 
 The options have no one-letter forms on purpose: a query may start with "-"
 (``-author:moland``), and ``-a`` would silently read that as ``--author uthor:moland``.

@@ -7,55 +7,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from innoref.cli.app import app, location, waiting
+from innoref.cli.app import command, location, waiting
 from innoref.cli.paths import shown
 
-# A progress bar appears only when the import takes longer than this (seconds).
-PROGRESS_AFTER = 0.5
-
-
-class DelayedProgress:
-    """A Rich progress bar on stderr that shows itself only after a moment, on a terminal."""
-
-    def __init__(self) -> None:
-        import time
-
-        from rich.console import Console
-
-        self.console = Console(stderr=True)
-        self.enabled = self.console.is_terminal
-        self.started = time.monotonic()
-        self.progress = None
-
-    def __call__(self, label: str, total: int):
-        import time
-
-        if not self.enabled:
-            return lambda n: None
-        state = {"task": None, "done": 0}
-
-        def tick(n: int) -> None:
-            state["done"] += n
-            if self.progress is None:
-                if time.monotonic() - self.started < PROGRESS_AFTER:
-                    return
-                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-                self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                         TimeElapsedColumn(), console=self.console, transient=True)
-                self.progress.start()
-            if state["task"] is None:
-                state["task"] = self.progress.add_task(label, total=total, completed=state["done"] - n)
-            self.progress.advance(state["task"], n)
-
-        return tick
-
-    def stop(self) -> None:
-        if self.progress is not None:
-            self.progress.stop()
-
-
-@app.command("import")
+@command("import")
 def import_cli(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="The file to import: .bib, .json (CSL-JSON) or .ris.")],
@@ -77,6 +32,8 @@ def import_cli(
     from innoref.importers import read_file
 
     loc = location(ctx)
+    from innoref.cli.output import DelayedProgress
+
     progress = DelayedProgress()
     try:
         batch = read_file(file, fmt, progress)

@@ -6,14 +6,14 @@ from typing import Annotated
 
 import typer
 
-from innoref.cli.app import app, location
+from innoref.cli.app import command, location, open_library
 
 
-def library_info(loc) -> dict:
-    """Facts about the library at ``loc``: paths, counts, version. Loads the data."""
-    from innoref import __version__, store
+def library_info(ctx, loc) -> dict:
+    """Facts about the library at ``loc``: paths, counts, version."""
+    from innoref import __version__
 
-    lib = store.load(loc, strict=False)
+    lib = open_library(ctx, strict=False)
     return {
         "version": __version__,
         "library": str(loc.folder),
@@ -21,13 +21,13 @@ def library_info(loc) -> dict:
         "exists": loc.folder.exists(),
         "literature": str(lib.literature_path) if lib.literature_path else None,
         "themes": str(lib.themes_path) if lib.themes_path else None,
-        "references": len(lib.references),
+        "references": lib.count,
         "theme_count": len(lib.themes),
         "problems": len(lib.problems),
     }
 
 
-@app.command("info")
+@command("info")
 def info_cli(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -39,7 +39,7 @@ def info_cli(
     """
     from innoref.cli import output
 
-    info = library_info(location(ctx))
+    info = library_info(ctx, location(ctx))
     if as_json:
         output.print_json(info)
         return
@@ -55,10 +55,10 @@ def info_cli(
     ]
     if info["problems"]:
         rows.append(("problems", f"{info['problems']} (run `innoref check`)"))
-    con = output.console()
-    if output.is_plain(con):
+    if output.is_plain():
         output.print_plain_rows(rows)
         return
+    con = output.console()
     from rich.table import Table
 
     table = Table(show_header=False, box=None)

@@ -7,10 +7,10 @@ from typing import Annotated, Optional
 import typer
 
 from innoref.cli import filters
-from innoref.cli.app import app, location
+from innoref.cli.app import command, open_library
 
 
-@app.command("list")
+@command("list")
 def list_cli(
     ctx: typer.Context,
     query: filters.QueryArgument = None,
@@ -31,28 +31,23 @@ def list_cli(
     `innoref search`), in the same order. Nothing matching is an empty list, exit 0.
     On a terminal this is a table; in a pipe, one reference per line, tab-separated.
     """
-    from innoref import cache
     from innoref.cli import output
     from innoref.query import parse_query
 
     wanted = parse_query(query) & filters.build(
         author=author, year=year, theme=theme, type=type_, publisher=publisher, lang=lang
     )
-
-    def work(catalogue):
-        found = range(catalogue.count) if wanted.is_everything else wanted.select(catalogue.index)
-        order = catalogue.order(found, sort, reverse)
-        shown = order if limit is None else order[:limit]
-        return [catalogue.index.reference(i) for i in shown], len(order), catalogue.count
-
-    refs, matching, total = cache.use_catalogue(location(ctx), work)
+    lib = open_library(ctx)
+    order = lib.order(None if wanted.is_everything else lib.select(wanted), sort, reverse)
+    shown = order if limit is None else order[:limit]
     if as_json:
-        output.print_json([r.to_data() for r in refs])
+        output.print_json(lib.data(shown))
         return
-    con = output.console()
-    if output.is_plain(con):
+    refs, matching, total = lib.references(shown), len(order), lib.count
+    if output.is_plain():
         output.print_plain_rows(output.reference_cells(r) for r in refs)
         return
+    con = output.console()
     if not refs:
         con.print("[dim]No references match.[/dim]" if total else "[dim]No references in this library.[/dim]")
         return

@@ -18,8 +18,24 @@ def console():
     return Console(highlight=False, soft_wrap=False)
 
 
-def is_plain(con) -> bool:
-    return not con.is_terminal
+def _terminal(stream) -> bool:
+    """What Rich decides for a stream (``TTY_COMPATIBLE``, ``FORCE_COLOR``), without importing Rich."""
+    import os
+
+    forced = os.environ.get("TTY_COMPATIBLE")
+    if forced in ("0", "1"):
+        return forced == "1"
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def is_plain() -> bool:
+    """Standard output is not a terminal: plain tab-separated lines, and no Rich to import."""
+    return not _terminal(sys.stdout)
 
 
 def count(n: int, noun: str, plural: str | None = None) -> str:
@@ -69,3 +85,55 @@ def reference_cells(ref) -> list[str]:
     if ref.series:
         where = f"{where} ({ref.series}{' ' + ref.number if ref.number else ''})" if where else ref.series
     return [ref.key, ref.short_authors(), year, ref.title, where]
+
+
+# A progress bar appears only when the work takes longer than this (seconds).
+PROGRESS_AFTER = 0.5
+
+
+def stderr_is_terminal() -> bool:
+    return _terminal(sys.stderr)
+
+
+class DelayedProgress:
+    """A Rich progress bar on stderr that shows itself only after :data:`PROGRESS_AFTER`
+    seconds, and only on a terminal (never in a pipe). Rich is imported only to draw it."""
+
+    def __init__(self) -> None:
+        import time
+
+        self.enabled = stderr_is_terminal()
+        self.started = time.monotonic()
+        self.progress = None
+
+    def bar(self, label: str):
+        """A ``progress(total) -> tick(n)`` callback with this label (as ``index.py`` takes)."""
+        return lambda total: self(label, total)
+
+    def __call__(self, label: str, total: int):
+        import time
+
+        if not self.enabled:
+            return lambda n: None
+        state = {"task": None, "done": 0}
+
+        def tick(n: int) -> None:
+            state["done"] += n
+            if self.progress is None:
+                if time.monotonic() - self.started < PROGRESS_AFTER:
+                    return
+                from rich.console import Console
+                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+                self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                         TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+                self.progress.start()
+            if state["task"] is None:
+                state["task"] = self.progress.add_task(label, total=total, completed=state["done"] - n)
+            self.progress.advance(state["task"], n)
+
+        return tick
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()

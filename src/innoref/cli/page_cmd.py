@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from innoref.cli import filters
-from innoref.cli.app import app, open_library
+from innoref.cli.app import command, open_library
 
 
 def generation_time():
@@ -26,7 +26,7 @@ def generation_time():
     return datetime.now().astimezone()
 
 
-@app.command("page")
+@command("page")
 def page_cli(
     ctx: typer.Context,
     output: Annotated[
@@ -68,8 +68,8 @@ def page_cli(
     check_lang(lang)
     wanted = parse_query(query) & filters.build(author=author, year=year, theme=theme, type=type_, publisher=publisher)
     lib = open_library(ctx)
-    refs = wanted.filter(lib.references, lib.themes)
-    if not refs and lib.references:
+    refs = lib.references(None if wanted.is_everything else lib.select(wanted))
+    if not refs and lib.count:
         raise NotFoundError(f"no references match '{wanted.text}'; no page written")
     text = build_page(refs, lib.themes, lang=lang, generated=generation_time(), version=__version__,
                       title=title, selection=wanted.text)

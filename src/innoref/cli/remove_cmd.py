@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from innoref.cli.app import app, location, waiting
+from innoref.cli.app import command, location, waiting
 
 
 def can_ask() -> bool:
@@ -16,7 +16,7 @@ def can_ask() -> bool:
     return sys.stdin.isatty()
 
 
-@app.command("remove")
+@command("remove")
 def remove_cli(
     ctx: typer.Context,
     keys: Annotated[list[str], typer.Argument(help="Keys of the references to remove.")],
@@ -28,12 +28,13 @@ def remove_cli(
     unknown key removes nothing (exit 1). Other records and comments in the file
     keep their text byte for byte.
     """
-    from innoref import editing, store
+    from innoref import editing
     from innoref.errors import UsageError
+    from innoref.library import open_library
 
     loc = location(ctx)
     if not yes:
-        lib = store.load(loc)
+        lib = open_library(loc)
         refs = [lib.get(k) for k in dict.fromkeys(keys)]
         if not can_ask():
             raise UsageError("remove asks for confirmation; there is no terminal to ask on, so add --yes")

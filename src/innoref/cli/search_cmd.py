@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from innoref.cli import filters
-from innoref.cli.app import app, location
+from innoref.cli.app import command, open_library
 
 
 def highlighted(text: str, test):
@@ -29,7 +29,7 @@ def _any(*tests):
     return lambda word: any(t(word) for t in tests)
 
 
-@app.command("search")
+@command("search")
 def search_cli(
     ctx: typer.Context,
     query: Annotated[
@@ -58,11 +58,10 @@ def search_cli(
     Matching ignores case, accents and æ/ø/å spellings (brathen finds Bråthen).
     Exit 0 with results, 1 when nothing matches (like grep), 2 for a malformed query.
     """
-    from innoref import cache
     from innoref.cli import output
     from innoref.errors import UsageError
     from innoref.query import parse_query
-    from innoref.search import search
+    from innoref.search import matched_words
 
     wanted = parse_query(query) & filters.build(
         author=author, year=year, theme=theme, type=type_, publisher=publisher, lang=lang
@@ -70,23 +69,23 @@ def search_cli(
     if wanted.is_everything:
         raise UsageError("nothing to search for: give a query with at least one word (or a filter)")
 
-    def work(catalogue):
-        hits = search(catalogue.index, wanted, limit=limit)
-        return hits.total, catalogue.count, [(h.reference, h.score, h.matched) for h in hits]
-
-    total, size, shown = cache.use_catalogue(location(ctx), work)
+    lib = open_library(ctx)
+    hits = lib.search(wanted, limit=limit)
+    total, size = hits.total, lib.count
+    shown = list(zip(lib.references(h.id for h in hits), (h.score for h in hits)))
     if as_json:
-        output.print_json([{"score": score, "matched": matched, "reference": ref.to_data()}
-                           for ref, score, matched in shown])
-    con = output.console()
+        predicates = wanted.scoring()
+        output.print_json([{"score": score, "matched": matched_words(ref, predicates), "reference": ref.to_data()}
+                           for ref, score in shown])
     if not shown:
         typer.echo(f"no references match {wanted.text!r}", err=True)
         raise typer.Exit(1)
     if as_json:
         return
-    if output.is_plain(con):
-        output.print_plain_rows([f"{score:.3f}", *output.reference_cells(ref)] for ref, score, _ in shown)
+    if output.is_plain():
+        output.print_plain_rows([f"{score:.3f}", *output.reference_cells(ref)] for ref, score in shown)
         return
+    con = output.console()
     from innoref.search import word_test
     from rich.table import Table
 
@@ -100,7 +99,7 @@ def search_cli(
     table.add_column("year", justify="right", no_wrap=True)
     table.add_column("title", ratio=1, min_width=28)
     table.add_column("publisher / series", max_width=20)
-    for ref, score, _ in shown:
+    for ref, score in shown:
         key, authors, year_, title, place = output.reference_cells(ref)
         table.add_row(f"{score:.2f}", highlighted(key, tests["key"]), highlighted(authors, tests["author"]),
                       year_, highlighted(title, tests["title"]), highlighted(place, where))

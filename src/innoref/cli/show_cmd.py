@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from innoref.cli.app import app, open_library
+from innoref.cli.app import command, open_library
 
 
 def describe(ref, theme_names: dict[str, str]) -> list[tuple[str, str]]:
@@ -29,7 +29,7 @@ def describe(ref, theme_names: dict[str, str]) -> list[tuple[str, str]]:
     return rows
 
 
-@app.command("show")
+@command("show")
 def show_cli(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(help="The reference's key.")],
@@ -50,11 +50,11 @@ def show_cli(
     from innoref.formats.apa import reference_line
 
     # The APA 7 reference, with its 2010a/2010b letter among the whole library (as `cite` gives it).
-    rows.append(("apa", reference_line(ref, lib.references)))
-    con = output.console()
-    if output.is_plain(con):
+    rows.append(("apa", reference_line(ref, lib.letter_scope([ref]))))
+    if output.is_plain():
         output.print_plain_rows(rows)
         return
+    con = output.console()
     from rich.table import Table
 
     table = Table(show_header=False, box=None, padding=(0, 1))

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from innoref.cli import filters
-from innoref.cli.app import app, location
+from innoref.cli.app import command, open_library
 
 # At most this many records lacking APA fields are listed on a terminal (all in a pipe and in JSON).
 LACKING_SHOWN = 20
@@ -152,7 +152,7 @@ def _render(con, stats, total: int, query_text: str, top: int) -> None:
         con.print(f"[dim]and {more:,} more; `innoref stats --json` or a pipe lists them all[/dim]")
 
 
-@app.command("stats")
+@command("stats")
 def stats_cli(
     ctx: typer.Context,
     query: filters.QueryArgument = None,
@@ -180,28 +180,21 @@ def stats_cli(
     On a terminal these are bar charts; in a pipe, one `section<TAB>label<TAB>count`
     line each.
     """
-    from innoref import cache
     from innoref.cli import output
     from innoref.query import parse_query
     from innoref.stats import library_stats
-    from innoref.stats_cache import catalogue_columns
 
     wanted = parse_query(query) & filters.build(
         author=author, year=year, theme=theme, type=type_, publisher=publisher, lang=lang
     )
-
-    def work(catalogue):
-        positions = None if wanted.is_everything else wanted.select(catalogue.index)
-        cols = catalogue_columns(catalogue)
-        return library_stats(cols, catalogue.themes, positions), catalogue.count
-
-    stats, total = cache.use_catalogue(location(ctx), work)
+    lib = open_library(ctx)
+    cols = lib.columns(None if wanted.is_everything else lib.select(wanted))
+    stats, total = library_stats(cols, lib.themes), lib.count
     if as_json:
         data = stats.to_json()
         output.print_json({"query": wanted.text, "library_references": total, **data})
         return
-    con = output.console()
-    if output.is_plain(con):
+    if output.is_plain():
         output.print_plain_rows(_plain_rows(stats, top))
         return
-    _render(con, stats, total, wanted.text, top)
+    _render(output.console(), stats, total, wanted.text, top)

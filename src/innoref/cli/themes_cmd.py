@@ -6,10 +6,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from innoref.cli.app import app, open_library
+from innoref.cli.app import command, open_library
 
 
-@app.command("themes")
+@command("themes")
 def themes_cli(
     ctx: typer.Context,
     theme_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help="A theme id, to show its description and references.")] = None,
@@ -20,18 +20,17 @@ def themes_cli(
     With an ID: that theme's name, description and references.
     """
     from innoref.cli import output
-    from innoref.library import sorted_references
 
     lib = open_library(ctx)
-    con = output.console()
     counts = lib.theme_counts()
     if theme_id is None:
         if as_json:
-            output.print_json([{**t.model_dump(exclude_none=True), "references": counts.get(t.id, 0)} for t in lib.themes])
+            output.print_json([{**t.to_data(), "references": counts.get(t.id, 0)} for t in lib.themes])
             return
-        if output.is_plain(con):
+        if output.is_plain():
             output.print_plain_rows((t.id, t.name, counts.get(t.id, 0)) for t in lib.themes)
             return
+        con = output.console()
         from rich.table import Table
 
         table = Table(header_style="bold")
@@ -44,15 +43,16 @@ def themes_cli(
         con.print(table)
         return
     theme = lib.theme(theme_id)
-    refs = sorted_references([r for r in lib.references if theme.id in r.themes], "year")
+    refs = lib.references(lib.order(lib.with_theme(theme.id), "year"))
     if as_json:
-        output.print_json({**theme.model_dump(exclude_none=True), "references": [r.to_data() for r in refs]})
+        output.print_json({**theme.to_data(), "references": [r.to_data() for r in refs]})
         return
-    if output.is_plain(con):
+    if output.is_plain():
         print(f"{theme.id}\t{theme.name}")
         print(output.clean(theme.description))
         output.print_plain_rows(output.reference_cells(r) for r in refs)
         return
+    con = output.console()
     from rich.markup import escape
 
     con.print(f"[bold]{escape(theme.name)}[/bold] ({theme.id})" + (f" — {escape(theme.name_en)}" if theme.name_en else ""))

@@ -20,7 +20,7 @@ from innoref.errors import InvalidInput
 from innoref.latex import LatexError, to_latex
 
 if TYPE_CHECKING:
-    from innoref.models import Person, Reference
+    from innoref.records import Person, Reference
 
 _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_:.+/-]*$")
 
@@ -41,7 +41,7 @@ RESTORABLE_BIBLATEX = {
 def imported_type(ref: "Reference", restorable: dict[str, str]) -> str | None:
     """The entry type the record was imported as, when export can write it again."""
     kind = ref.extra.get("entrytype")
-    if isinstance(kind, str) and restorable.get(kind.lower()) == ref.type.value:
+    if isinstance(kind, str) and restorable.get(kind.lower()) == ref.type:
         return kind.lower()
     return None
 _AND = re.compile(r"(?:^|\s)and(?:\s|$)", re.I)
@@ -124,7 +124,7 @@ class Writer:
         return " and ".join(self.person(p, ref, name) for p in people)
 
     def fields(self, ref: "Reference") -> list[tuple[str, str]]:
-        kind = ref.type.value
+        kind = ref.type
         out: list[tuple[str, str]] = []
         esc = lambda name: (lambda v: self.text(v, ref, name))  # noqa: E731
         for model_field in ("authors", "editors"):

@@ -43,7 +43,7 @@ from innoref.formats._style import (
 from innoref.formats._style import field as f
 
 if TYPE_CHECKING:
-    from innoref.models import Person, Reference
+    from innoref.records import Person, Reference
 
 DESCRIPTION = "APA 7 reference list, one reference per line (--lang en|nb|nn, --markup text|markdown|html)"
 SUFFIX = ".txt"
@@ -306,7 +306,7 @@ def date(ctx: Ctx) -> Rich:
     """"(2013)", "(2013a)", "(n.d.)"; web pages with a fuller date: "(2018, February 25)"."""
     text = year_text(ctx.ref, ctx.t, ctx.suffix)
     ref = ctx.ref
-    if ref.type.value == "webpage" and ref.date and len(ref.date) >= 7:
+    if ref.type == "webpage" and ref.date and len(ref.date) >= 7:
         month = int(ref.date[5:7])
         day = int(ref.date[8:10]) if len(ref.date) == 10 else None
         text += ", " + ctx.t.month_day(month, day)
@@ -473,7 +473,7 @@ TEMPLATES = {
 def format_reference(ref: "Reference", lang: str = "en", suffix: str = "") -> Rich:
     """One reference as rich text; ``suffix`` is its a/b letter among the references shown."""
     ctx = Ctx(ref=ref, lang=lang, t=TERMS[lang], suffix=suffix)
-    return TEMPLATES[ref.type.value].format(ctx)
+    return TEMPLATES[ref.type].format(ctx)
 
 
 def reference_line(ref: "Reference", scope: Iterable["Reference"] | None = None, *, lang: str = "en",
@@ -502,7 +502,7 @@ def _families(ref: "Reference") -> list[str]:
 
 def _cite_title(ref: "Reference", t: Terms) -> Rich:
     # APA 8.14: no author: the title, italic where the reference italicises it, else in quotes.
-    if ref.type.value in ("article", "chapter"):
+    if ref.type in ("article", "chapter"):
         return String(t.quotes[0] + ref.title + t.quotes[1])
     return Italic(String(ref.title))
 

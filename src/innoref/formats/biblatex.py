@@ -22,7 +22,7 @@ from innoref.formats import Options
 from innoref.formats._bib import RESTORABLE_BIBLATEX, Dialect, imported_type, render_entries
 
 if TYPE_CHECKING:
-    from innoref.models import Reference
+    from innoref.records import Reference
 
 DESCRIPTION = "biblatex in UTF-8 for biber: @report, @online with urldate, date, langid, ..."
 SUFFIX = ".bib"
@@ -59,7 +59,7 @@ LANGIDS = {
 
 
 def entry_type(ref: "Reference") -> str:
-    return imported_type(ref, RESTORABLE_BIBLATEX) or ENTRY_TYPES[ref.type.value]
+    return imported_type(ref, RESTORABLE_BIBLATEX) or ENTRY_TYPES[ref.type]
 
 
 def _special(ref: "Reference", text) -> list[tuple[str, str]]:

@@ -23,7 +23,7 @@ from innoref.formats import Options
 from innoref.formats._bib import RESTORABLE_CLASSIC, Dialect, imported_type, render_entries
 
 if TYPE_CHECKING:
-    from innoref.models import Reference
+    from innoref.records import Reference
 
 DESCRIPTION = "classic BibTeX, pure ASCII with LaTeX escapes, for bibtex with any .bst (plain, apacite)"
 SUFFIX = ".bib"
@@ -57,9 +57,9 @@ def entry_type(ref: "Reference") -> str:
     restored = imported_type(ref, RESTORABLE_CLASSIC)
     if restored:
         return restored
-    if ref.type.value == "thesis" and ref.genre and re.search(r"master|magister|hovedfag", ref.genre, re.I):
+    if ref.type == "thesis" and ref.genre and re.search(r"master|magister|hovedfag", ref.genre, re.I):
         return "mastersthesis"
-    return ENTRY_TYPES[ref.type.value]
+    return ENTRY_TYPES[ref.type]
 
 
 def _special(ref: "Reference", text) -> list[tuple[str, str]]:
@@ -70,7 +70,7 @@ def _special(ref: "Reference", text) -> list[tuple[str, str]]:
         out.append(("date", ref.date))
     if ref.language:
         out.append(("language", text(ref.language, "language")))
-    if ref.type.value == "webpage" and not ref.genre:
+    if ref.type == "webpage" and not ref.genre:
         # Classic styles have no @online; apacite prints a @misc's type as "[Web page]",
         # and the type tells a reader this @misc is a web page.
         out.append(("type", WEB_PAGE))

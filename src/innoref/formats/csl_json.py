@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from innoref.formats import Options
 
 if TYPE_CHECKING:
-    from innoref.models import Person, Reference
+    from innoref.records import Person, Reference
 
 DESCRIPTION = "CSL-JSON items (id = key) for citeproc-js, Zotero, Pandoc and citeproc-py"
 SUFFIX = ".json"
@@ -51,7 +51,7 @@ def date_parts(text: str) -> dict[str, Any]:
 def item(ref: "Reference") -> dict[str, Any]:
     from innoref.formats.apa import page_range
 
-    out: dict[str, Any] = {"id": ref.key, "type": TYPES[ref.type.value], "title": ref.title}
+    out: dict[str, Any] = {"id": ref.key, "type": TYPES[ref.type], "title": ref.title}
     if ref.authors:
         out["author"] = [name(p) for p in ref.authors]
     if ref.editors:

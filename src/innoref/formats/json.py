@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from innoref.formats import Options
 
 if TYPE_CHECKING:
-    from innoref.models import Reference
+    from innoref.records import Reference
 
 DESCRIPTION = "innoref's own records as a JSON array, for scripts"
 SUFFIX = ".json"

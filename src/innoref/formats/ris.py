@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from innoref.formats import Options
 
 if TYPE_CHECKING:
-    from innoref.models import Person, Reference
+    from innoref.records import Person, Reference
 
 DESCRIPTION = "RIS records (TY ... ER) for Zotero, EndNote and Mendeley"
 SUFFIX = ".ris"
@@ -48,7 +48,7 @@ def _ris_date(iso: str) -> str:
 def record(ref: "Reference") -> str:
     from innoref.formats.apa import page_range
 
-    kind = TYPES[ref.type.value]
+    kind = TYPES[ref.type]
     if kind == "BOOK" and not ref.authors and ref.editors:
         kind = "EDBOOK"
     tags: list[tuple[str, str]] = [("TY", kind), ("ID", ref.key)]

@@ -101,7 +101,7 @@ def _as_json(value: Any) -> str:
 
 def _names(csl: str, value: Any, data: dict[str, Any], notes: list[str]) -> list[dict[str, str]]:
     """The persons of a name variable; what cannot be read as a name is kept in extra, with a note."""
-    from innoref.models import parse_person
+    from innoref.records import parse_person
 
     if isinstance(value, str):  # "author": "Kari Nordmann": one name, written as text
         notes.append(f"{csl}: a text, not a list of names; read as the name '{value.strip()}'")

@@ -228,7 +228,7 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
 
 def _person(text: str) -> dict[str, str]:
     """RIS writes "Family, Given" (and organisations as they are)."""
-    from innoref.models import parse_person
+    from innoref.records import parse_person
 
     text = text.strip().rstrip(",")
     if "," not in text:
