@@ -276,6 +276,12 @@ class State:
     def keys(self) -> set[str]:
         return {k for (k,) in self.library.conn.execute("SELECT key FROM records WHERE key IS NOT NULL")}
 
+    def __enter__(self) -> "State":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.library.close()
+
     def write(self, text: "str | bytes", *, appended: int = 0) -> Path:
         """Write the file's new text and bring the index in step with it: after ``appended``
         records were added at the end, by reading only those; else item by item."""
@@ -452,11 +458,11 @@ def add(location: "Location", values: dict[str, Any], *, allow_duplicate: bool =
     given_key = data.pop("key", None)
     # The record's own rules first, before the lock (a placeholder key when none was given),
     # and its themes, so that one message names every broken rule.
-    themes = open_library(location, reading=False).themes
+    with open_library(location, reading=False) as lib:
+        themes = lib.themes
     errors += theme_errors(data.get("themes", []), themes)
     draft = build_reference({"key": given_key or "new", **data}, errors)
-    with _locked(location, waiting, "innoref add"):
-        state = read_state(location)
+    with _locked(location, waiting, "innoref add"), read_state(location) as state:
         lib = state.library
         if given_key is not None:
             if lib.has(draft.key):
@@ -651,8 +657,7 @@ def edit(location: "Location", key: str, sets: dict[str, str], unsets: Iterable[
     unsets = list(unsets)
     if not sets and not unsets:
         raise InvalidInput("nothing to change: give --set field=value or --unset field")
-    with _locked(location, waiting, "innoref edit"):
-        state = read_state(location)
+    with _locked(location, waiting, "innoref edit"), read_state(location) as state:
         before = state.library.get(key)
         key = before.key
         after = apply_changes(before, sets, unsets)
@@ -676,10 +681,10 @@ def edit(location: "Location", key: str, sets: dict[str, str], unsets: Iterable[
 
 def record_source(location: "Location", key: str) -> str:
     """The record's text as it stands in the file, comments and all (for $EDITOR)."""
-    state = read_state(location)
-    key = state.library.get(key).key  # NotFoundError with suggestions
-    doc = state.doc
-    return doc.own(find_item(doc, key))[0]
+    with read_state(location) as state:
+        key = state.library.get(key).key  # NotFoundError with suggestions
+        doc = state.doc
+        return doc.own(find_item(doc, key))[0]
 
 
 def keep_unsaved(key: str, text: str) -> Path:
@@ -738,8 +743,7 @@ def replace_record(location: "Location", key: str, original: str, text: str, *,
     after = parse_record_text(text)
     if not text.endswith("\n"):
         text += "\n"
-    with _locked(location, waiting, "innoref edit"):
-        state = read_state(location)
+    with _locked(location, waiting, "innoref edit"), read_state(location) as state:
         before = state.library.get(key)
         key = before.key
         doc = state.doc
@@ -781,8 +785,7 @@ def remove(location: "Location", keys: list[str], *, waiting: Waiting | None = N
     """Remove records by key; an unknown key removes nothing."""
     if not keys:
         raise InvalidInput("name at least one key to remove")
-    with _locked(location, waiting, "innoref remove"):
-        state = read_state(location)
+    with _locked(location, waiting, "innoref remove"), read_state(location) as state:
         refs = [state.library.get(k) for k in dict.fromkeys(keys)]
         doc = state.doc
         indexes = sorted({find_item(doc, ref.key) for ref in refs}, reverse=True)
@@ -860,8 +863,7 @@ def import_candidates(
 
     report = ImportReport(skipped=list(skipped), dry_run=dry_run)
     tick = progress or (lambda n: None)
-    with _locked(location, waiting, "innoref import"):
-        state = read_state(location)
+    with _locked(location, waiting, "innoref import"), read_state(location) as state:
         lib = state.library
         if theme is not None:
             lib.theme(theme)  # NotFoundError naming the known themes

@@ -222,7 +222,7 @@ def connect(location: Location) -> sqlite3.Connection:
     an in-memory one when the cache folder cannot hold it (read-only, full)."""
     print_ = fingerprint()
     path = database_path(location)
-    deadline = time.monotonic() + BUSY_TIMEOUT / 1000
+    deadline = time.monotonic() + 30  # making a database takes moments; a build waits in refresh()
     tries = 0
     while tries < 3:
         try:

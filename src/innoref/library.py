@@ -48,6 +48,15 @@ class Library:
         self.themes_path: Path | None = location.read_path(THEMES)
         self._themes: list["Theme"] | None = None
 
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Library":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     # -- counts and themes
 
     @property

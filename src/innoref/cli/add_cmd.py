@@ -118,13 +118,14 @@ def _ask(loc, values: dict, missing: list[str]) -> None:
             elif name == "year":
                 text = typer.prompt("Year (n.d. when there is none)")
             else:
-                lib = open_library(loc)
+                with open_library(loc, reading=False) as lib:
+                    themes = lib.themes
                 typer.echo("Themes:")
-                for i, t in enumerate(lib.themes, start=1):
+                for i, t in enumerate(themes, start=1):
                     typer.echo(f"  {i}  {t.id:<26} {t.name}")
                 text = typer.prompt("Themes (numbers or ids, separated by commas; Enter for none)",
                                     default="", show_default=False)
-                ids = [t.id for t in lib.themes]
+                ids = [t.id for t in themes]
                 chosen = []
                 for part in editing.split_list("themes", text):
                     chosen.append(ids[int(part) - 1] if part.isdigit() and 0 < int(part) <= len(ids) else part)

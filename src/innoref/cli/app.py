@@ -27,15 +27,24 @@ class InnorefGroup(TyperGroup):
         return params
 
     def invoke(self, ctx):  # type: ignore[override]
+        import sqlite3
+
         from innoref.errors import InnorefError
         from innoref.index import IndexDamaged, discard
 
+        args, protected = list(ctx.args), list(ctx._protected_args)  # the command line, for a second run
         try:
             try:
                 return super().invoke(ctx)
-            except IndexDamaged:
-                discard(location(ctx))
-                return super().invoke(ctx)
+            except (IndexDamaged, sqlite3.DatabaseError) as exc:
+                if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                    raise InnorefError(f"the library's index is busy in another process ({exc}); try again") from None
+                discard(location(ctx))  # damaged: the next run builds it anew from the files
+                ctx.args, ctx._protected_args = list(args), list(protected)
+                try:
+                    return super().invoke(ctx)
+                except sqlite3.DatabaseError as again:
+                    raise InnorefError(f"the library's index cannot be used ({again})") from None
         except InnorefError as exc:
             typer.echo(f"error: {exc.message}", err=True)
             raise typer.Exit(exc.exit_code) from None
@@ -119,9 +128,11 @@ def open_library(ctx: typer.Context, *, strict: bool = True):
 
     progress = DelayedProgress()
     try:
-        return open_(location(ctx), strict=strict, progress=progress.bar("reading the library"))
+        lib = open_(location(ctx), strict=strict, progress=progress.bar("reading the library"))
     finally:
         progress.stop()
+    ctx.call_on_close(lib.close)
+    return lib
 
 
 def waiting(ctx: typer.Context):

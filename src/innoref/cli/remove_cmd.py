@@ -34,8 +34,8 @@ def remove_cli(
 
     loc = location(ctx)
     if not yes:
-        lib = open_library(loc)
-        refs = [lib.get(k) for k in dict.fromkeys(keys)]
+        with open_library(loc) as lib:
+            refs = [lib.get(k) for k in dict.fromkeys(keys)]
         if not can_ask():
             raise UsageError("remove asks for confirmation; there is no terminal to ask on, so add --yes")
         for ref in refs:
