@@ -269,3 +269,17 @@ def test_one_read_path_and_no_import_cycle():
     cycles = [(a, b) for a in names for b in imports[a] if reaches(b, a, {b})]
     assert cycles == []
     assert not (src / "store.py").exists() and not (src / "cache.py").exists()
+
+
+def test_add_reads_only_the_record_it_appends(library, monkeypatch):
+    from innoref import editing
+
+    load(library)
+    seen = parsed_items(monkeypatch)
+    editing.add(locate(library), {"type": "report", "title": "Heltid i praksis", "authors": ["Nordmann, Kari"],
+                                  "year": "2024"})
+    assert any("nordmann2024heltid" in text for text in seen)
+    assert len(seen) <= 3  # the new record (its text read back), and perhaps the record before it
+    seen.clear()
+    assert load(library).get("nordmann2024heltid").title == "Heltid i praksis"
+    assert seen == []  # the index already holds the file as written

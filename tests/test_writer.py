@@ -330,3 +330,13 @@ def test_changed_fields_spliced_into_a_record_read_back_as_intended(base, other,
     assert out is not None  # records innoref writes can always be changed field by field
     assert out.endswith("\n# a comment about the next record\n")
     assert load_records(out) == [after]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(references(), st.sampled_from([writer.Style(), writer.Style(indent=4, list_indent=0, blank_between=False),
+                                      writer.Style(newline="\r\n")]))
+def test_the_positions_of_a_written_record_are_those_a_parse_finds(ref, style):
+    # The index takes a record innoref has just written without parsing it again (issue 9).
+    text = writer.record_text(ref, style)
+    item = reading.read_item(text, 0)
+    assert writer.written_positions(text) == reading.positions(item, ref)

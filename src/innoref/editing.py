@@ -282,9 +282,10 @@ class State:
     def __exit__(self, *exc: object) -> None:
         self.library.close()
 
-    def write(self, text: "str | bytes", *, appended: int = 0) -> Path:
-        """Write the file's new text and bring the index in step with it: after ``appended``
-        records were added at the end, by reading only those; else item by item."""
+    def write(self, text: "str | bytes", *, appended: "list[Reference] | None" = None) -> Path:
+        """Write the file's new text and bring the index in step with it: after the ``appended``
+        records were added at the end (validated, written by innoref), by taking them as they
+        are; else item by item."""
         from innoref.index import Refresher
 
         data = text.encode("utf-8") if isinstance(text, str) else text
@@ -293,7 +294,7 @@ class State:
         refresher = Refresher(self.library.conn, self.location)
         known = refresher.meta("literature")
         path = write_library(self.location, data)
-        if not (appended and self.raw and refresher.appended(path, data, appended, known)):
+        if not (appended and refresher.appended(path, self.raw, data, appended, known)):
             refresher.refresh()
         return path
 
@@ -483,7 +484,7 @@ def add(location: "Location", values: dict[str, Any], *, allow_duplicate: bool =
             raise InnorefError(f"{ref.key}: innoref could not write this record so that it reads back; "
                                "nothing was written")
         written = new[len(state.raw):].decode("utf-8").lstrip("\r\n") if not unusual else writer.record_text(ref)
-        path = state.write(new, appended=1)
+        path = state.write(new, appended=[ref])
     return Added(ref, path, warnings, written.replace("\r\n", "\n"))
 
 
@@ -950,5 +951,5 @@ def import_candidates(
         report.imported = [ref for _, ref in kept]
         if not dry_run and kept:
             out = append_record(state, *report.imported, verify=False)
-            report.path = state.write(out, appended=len(report.imported))
+            report.path = state.write(out, appended=report.imported)
     return report

@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import time
 from collections import Counter
@@ -53,7 +54,11 @@ SCHEMA = 1
 _SOURCES = ("index.py", "records.py", "models.py", "reading.py", "yamlio.py", "text.py", "fields.py",
             "duplicates.py", "stats.py", "keys.py")
 _PACKAGES = ("yaml", "_yaml", "yamlcore", "pydantic", "pydantic_core")
-RACY = 2.0  # seconds: a stat taken this soon after the file's last change is not trusted alone
+# Seconds: a stat taken this soon after the file's last change is not trusted alone, since
+# another write in the same clock tick could leave the same times. File systems that keep
+# nanoseconds advance them at least every few milliseconds; one that keeps whole seconds
+# (an mtime with no nanoseconds: FAT, HFS+, ext3) gets two seconds.
+RACY_FINE, RACY_COARSE = 0.05, 2.0
 BUSY_TIMEOUT = 300_000  # milliseconds another process may hold the write lock (a cold build)
 Progress = Callable[[int], Callable[[int], None]]  # progress(total) -> tick(n)
 
@@ -114,7 +119,6 @@ CREATE TABLE records (
     id INTEGER PRIMARY KEY,
     pos INTEGER NOT NULL,          -- place in the file, 0-based
     line INTEGER NOT NULL,         -- 1-based line of the item's "- "
-    start INTEGER NOT NULL,        -- byte offset of the item in the file
     digest BLOB NOT NULL,          -- of the item's bytes
     key TEXT,                      -- NULL: the item is not a valid record (see contents.flaws)
     written_key TEXT,              -- the item's key as written, valid record or not (duplicate keys)
@@ -282,7 +286,8 @@ class FileState:
             return False
         # A write in the same clock tick as the last one could leave the same stat behind:
         # trust the stat only when it was taken well after the file last changed.
-        return self.checked - max(st.st_mtime_ns, st.st_ctime_ns) / 1e9 > RACY
+        racy = RACY_COARSE if st.st_mtime_ns % 1_000_000_000 == 0 else RACY_FINE
+        return self.checked - max(st.st_mtime_ns, st.st_ctime_ns) / 1e9 > racy
 
     def to_json(self) -> str:
         return json.dumps([self.path, self.stat, self.sha256, self.checked])
@@ -310,13 +315,22 @@ def _digest(chunk: bytes) -> bytes:
 # --------------------------------------------------------------------------- one record's rows
 
 
-def _folded_texts(ref: "Reference") -> list[str]:
-    from innoref.text import normalize
+_SEP = "\x1f"  # between fields while one record's text is folded in one go
 
-    return [normalize(text).strip() for text in search_fields.texts(ref).values()]
+
+def _folded_texts(ref: "Reference") -> list[str]:
+    """The folded words of each full-text column (``text.words``), one fold for the whole record."""
+    from innoref.text import fold_loose, normalize
+
+    texts = list(search_fields.texts(ref).values())
+    joined = _SEP.join(texts)
+    if joined.count(_SEP) != len(texts) - 1:  # a control character in a record: field by field
+        return [normalize(text).strip() for text in texts]
+    return [" ".join(_WORD.findall(part)) for part in fold_loose(joined).split(_SEP)]
 
 
 _INWORD = [search_fields.COLUMNS.index(c) for c in search_fields.INWORD]
+_WORD = re.compile(r"\w+")
 
 
 def _vocabulary(texts: list[str]) -> set[str]:
@@ -345,8 +359,8 @@ def _derived(ref: "Reference") -> dict[str, Any]:
 
 _COLUMNS = ("type", "year", "lang", "sort_authors", "sort_creator", "sort_title", "doi", "isbn", "creator",
             "title_norm", "tlen", "publisher", "flags", "lacking")
-_INSERT = (f"INSERT INTO records (pos, line, start, digest, key, written_key, {', '.join(_COLUMNS)}) "
-           f"VALUES ({', '.join('?' * (6 + len(_COLUMNS)))})")
+_INSERT = (f"INSERT INTO records (pos, line, digest, key, written_key, {', '.join(_COLUMNS)}) "
+           f"VALUES ({', '.join('?' * (5 + len(_COLUMNS)))})")
 _CONTENT = "INSERT INTO contents (id, data, flaws, at) VALUES (?, ?, ?, ?)"
 _FTS_INSERT = {table: f"INSERT INTO {table} (rowid, {', '.join(cols)}) VALUES (?, {', '.join('?' * len(cols))})"
                for table, cols in search_fields.TABLES.items()}
@@ -368,16 +382,16 @@ class _Writer:
         self.conn = conn
         self.terms: Counter[str] = Counter()
 
-    def insert(self, pos: int, line: int, start: int, digest: bytes, ref: "Reference | None",
+    def insert(self, pos: int, line: int, digest: bytes, ref: "Reference | None",
                flaws: list, at: dict | None) -> None:
         if ref is None:
             written = at.pop("written", None) if at else None
-            rowid = self.conn.execute(_INSERT, (pos, line, start, digest, None, written)
+            rowid = self.conn.execute(_INSERT, (pos, line, digest, None, written)
                                       + (None,) * len(_COLUMNS)).lastrowid
             self.conn.execute(_CONTENT, (rowid, None, json.dumps([f.__dict__ for f in flaws]), json.dumps(at)))
             return
         derived = _derived(ref)
-        row = (pos, line, start, digest, ref.key, ref.key) + tuple(derived[c] for c in _COLUMNS)
+        row = (pos, line, digest, ref.key, ref.key) + tuple(derived[c] for c in _COLUMNS)
         rowid = self.conn.execute(_INSERT, row).lastrowid
         self.conn.execute(_CONTENT, (rowid, json.dumps(ref.to_data(), ensure_ascii=False), None, json.dumps(at)))
         texts = _folded_texts(ref)
@@ -423,7 +437,6 @@ def _chunks(items: list, size: int) -> Iterable[list]:
 class _Item:
     pos: int
     line: int  # 1-based
-    start: int
     chunk: bytes
     digest: bytes
 
@@ -468,6 +481,9 @@ class Refresher:
         st = self._stat(lit)
         if self._current(lit, st, theme_state):
             return
+        import gc
+
+        gc.disable()  # reading thousands of records makes no cycles; collecting would only slow it
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             st = self._stat(lit)  # again, now that no other process can be writing the index
@@ -495,6 +511,8 @@ class Refresher:
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
+        finally:
+            gc.enable()
 
     def _stat(self, path: Path | None) -> os.stat_result | None:
         if path is None:
@@ -538,23 +556,21 @@ class Refresher:
         from innoref import yamlio
 
         body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-        offset = len(data) - len(body)
         split = yamlio.split_items(body)
         if split is None:
             self._refresh_whole(path, data)
             return
         self._check_utf8(path, body[:split[0][1]], 0)  # the comments before the first record
         self.set_meta("file_problems", "[]")
-        items = [_Item(pos, line + 1, offset + at, chunk, _digest(chunk))
-                 for pos, (line, at, chunk) in enumerate(split)]
+        items = [_Item(pos, line + 1, chunk, _digest(chunk)) for pos, (line, _, chunk) in enumerate(split)]
         known: dict[bytes, list[int]] = {}
         placed: dict[int, tuple[int, int, int]] = {}
         invalid: list[int] = []
-        for rowid, digest, valid, pos, line, start in self.conn.execute(
-                "SELECT id, digest, key IS NOT NULL, pos, line, start FROM records"):
+        for rowid, digest, valid, pos, line in self.conn.execute(
+                "SELECT id, digest, key IS NOT NULL, pos, line FROM records"):
             if valid:
                 known.setdefault(digest, []).append(rowid)
-                placed[rowid] = (pos, line, start)
+                placed[rowid] = (pos, line)
             else:
                 invalid.append(rowid)
         kept: list[tuple[int, int, int, int]] = []
@@ -563,13 +579,13 @@ class Refresher:
             ids = known.get(item.digest)
             if ids:
                 rowid = ids.pop()
-                if placed[rowid] != (item.pos, item.line, item.start):
-                    kept.append((item.pos, item.line, item.start, rowid))
+                if placed[rowid] != (item.pos, item.line):
+                    kept.append((item.pos, item.line, rowid))
             else:
                 fresh.append(item)
         writer = _Writer(self.conn)
         writer.delete(invalid + [rowid for ids in known.values() for rowid in ids])
-        self.conn.executemany("UPDATE records SET pos = ?, line = ?, start = ? WHERE id = ?", kept)
+        self.conn.executemany("UPDATE records SET pos = ?, line = ? WHERE id = ?", kept)
         if fresh and not self._read_fresh(path, items, fresh, writer):
             self._refresh_whole(path, data)
             return
@@ -577,11 +593,13 @@ class Refresher:
 
     def _read_fresh(self, path: Path, items: list[_Item], fresh: list[_Item], writer: _Writer) -> bool:
         """Parse and validate new or changed items; False when only the whole file can be read."""
-        from innoref import reading
+        from innoref import reading, yamlio
 
         tick = self.progress(len(fresh)) if self.progress and len(fresh) > 200 else (lambda n: None)
         texts: list[tuple[int, str]] | None = None  # the whole file's items as text, when a failure needs it
         for item in fresh:
+            if yamlio.ODD_BREAKS[bytes].search(item.chunk):
+                return False  # NEL, LS or PS: lines that libyaml counts and the split does not
             text = self._text(path, item)
             parsed = reading.read_item(text, item.line - 1)
             if parsed.flaws and parsed.node is None:  # a YAML error, or an item that leans on others
@@ -594,7 +612,7 @@ class Refresher:
                         return False  # the rest of the file parses: only the whole file can say
                 parsed.flaws = [flaw]
             ref, flaws, at = _read_one(parsed)
-            writer.insert(item.pos, item.line, item.start, item.digest, ref, flaws, at)
+            writer.insert(item.pos, item.line, item.digest, ref, flaws, at)
             tick(1)
         return True
 
@@ -617,8 +635,7 @@ class Refresher:
         rows = []
         for pos, item in enumerate(items):
             ref, flaws, at = _read_one(item)
-            # start -1: a whole-file read knows no byte offsets, so an append is read whole again.
-            rows.append((pos, item.line + 1, -1, _digest(item.text.encode("utf-8")), ref, flaws, at))
+            rows.append((pos, item.line + 1, _digest(item.text.encode("utf-8")), ref, flaws, at))
         self._replace_all(rows)
         self.set_meta("file_problems", json.dumps([p.__dict__ for p in problems]))
 
@@ -667,14 +684,20 @@ class Refresher:
 
     # -- after innoref itself appended records
 
-    def appended(self, path: Path, data: bytes, count: int, known: str | None) -> bool:
-        """The index after ``count`` records were appended to the file, which is now ``data``
-        (written under the library's lock). ``known`` is the index's state of the file before
-        the write (``meta('literature')``). Reads only the tail: the last item the index held
-        and the new ones. False when that cannot be done exactly (then :meth:`refresh`)."""
-        from innoref import reading, yamlio
+    def appended(self, path: Path, before: bytes, data: bytes, records: list["Reference"], known: str | None) -> bool:
+        """The index after ``records`` were appended to the file that was ``before`` and is now
+        ``data``, by innoref, under the library's lock. ``known`` is the index's state of the file
+        before the write (``meta('literature')``). Only the tail is looked at: the last item the
+        index held (read again if its trailing lines changed) and the new ones, which are the
+        validated records innoref wrote (the writer's round-trip tests hold that their text reads
+        back as them), so they are not parsed again. False when that cannot be done exactly (then
+        :meth:`refresh`)."""
+        from innoref import reading, writer, yamlio
+
+        count = len(records)
 
         sha = hashlib.sha256(data).hexdigest()
+        start = _last_item(before)
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             now = self.meta("literature")
@@ -682,28 +705,40 @@ class Refresher:
             if state is not None and state.sha256 == sha:
                 self.conn.execute("COMMIT")  # another process has read the new file meanwhile
                 return True
-            row = self.conn.execute("SELECT id, pos, line, start, key IS NOT NULL FROM records "
+            row = self.conn.execute("SELECT id, pos, line, digest, key IS NOT NULL FROM records "
                                     "ORDER BY pos DESC LIMIT 1").fetchone()
-            split = yamlio.split_items(data[row[3]:]) if now == known and row and row[4] and row[3] >= 0 else None
-            if split is None or len(split) != count + 1 or split[0][1] != 0:
-                self.conn.execute("ROLLBACK")
-                return False
-            writer = _Writer(self.conn)
-            rowid, pos, line, start = row[:4]
-            items = [_Item(pos + n, line + rel, start + at, chunk, _digest(chunk))
-                     for n, (rel, at, chunk) in enumerate(split)]
-            stored = self.conn.execute("SELECT digest FROM records WHERE id = ?", (rowid,)).fetchone()[0]
-            fresh = items[1:] if stored == items[0].digest else items
-            if stored != items[0].digest:
-                writer.delete([rowid])
-            for item in fresh:
-                parsed = reading.read_item(self._text(path, item), item.line - 1)
+            rows = _Writer(self.conn)
+            if row is None and start is None and now == known:
+                # The file held no record (a new library): every item of the new text is new.
+                body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+                split = yamlio.split_items(body)
+                if split is None or len(split) != count:
+                    self.conn.execute("ROLLBACK")
+                    return False
+                items = [_Item(n, rel + 1, chunk, _digest(chunk)) for n, (rel, _, chunk) in enumerate(split)]
+                new = items
+            else:
+                # The index must hold the old file, its last record the last item of the old bytes.
+                fits = now == known and row is not None and row[4] and start is not None and \
+                    row[3] == _digest(before[start:]) and data.startswith(before[:start])
+                split = yamlio.split_items(data[start:]) if fits else None
+                if split is None or len(split) != count + 1:
+                    self.conn.execute("ROLLBACK")
+                    return False
+                rowid, pos, line = row[:3]
+                items = [_Item(pos + n, line + rel, chunk, _digest(chunk)) for n, (rel, _, chunk) in enumerate(split)]
+                new = items[1:]
+            if new is not items and row[3] != items[0].digest:  # its blank lines at the end changed: read it again
+                rows.delete([rowid])
+                parsed = reading.read_item(self._text(path, items[0]), items[0].line - 1)
                 if parsed.flaws:
                     self.conn.execute("ROLLBACK")
                     return False
-                ref, flaws, at = _read_one(parsed)
-                writer.insert(item.pos, item.line, item.start, item.digest, ref, flaws, at)
-            writer.finish()
+                rows.insert(items[0].pos, items[0].line, items[0].digest, *_read_one(parsed))
+            for item, ref in zip(new, records):
+                text = self._text(path, item)
+                rows.insert(item.pos, item.line, item.digest, ref, [], writer.written_positions(text))
+            rows.finish()
             st = os.stat(path)
             self.set_meta("literature", FileState(str(path), _stat_state(st), sha, time.time()).to_json())
             self._check_across(path, self.location.read_path(THEMES))
@@ -712,6 +747,18 @@ class Refresher:
             self.conn.execute("ROLLBACK")
             raise
         return True
+
+
+def _last_item(data: bytes) -> int | None:
+    """Where the last top-level item of a file starts (a "- " at the start of a line), or None."""
+    end = len(data)
+    while True:
+        at = data.rfind(b"\n-", 0, end)
+        if at < 0:
+            return 0 if data[:1] == b"-" and data[1:2] in (b" ", b"\t", b"\n", b"\r", b"") else None
+        if data[at + 2:at + 3] in (b" ", b"\t", b"\n", b"\r", b""):
+            return at + 1
+        end = at
 
 
 # --------------------------------------------------------------------------- opening

@@ -19,6 +19,7 @@ Pure functions; no I/O. A character with no LaTeX spelling raises
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -133,26 +134,33 @@ def _char(char: str, ascii: bool) -> str:
     return _accented(char, char)
 
 
+# What needs more than itself in LaTeX: a special, a non-ASCII character, and the first of a pair
+# that TeX fonts would join into a dash or a quote ("--", "``", "''", ",,", "!`", "?`").
+_TOUCHED = re.compile("[" + re.escape("".join(_SPECIALS)) + r"]|[^\x00-\x7f]|([-`',])(?=\1)|([!?])(?=`)")
+
+
 def to_latex(text: str, *, ascii: bool = True) -> str:
     """``text`` as LaTeX: pure ASCII with escapes (default), or UTF-8 with only the specials escaped.
 
     Sequences that LaTeX would turn into other characters are broken up: ``--``
     (an en dash in LaTeX) is written ``-{}-``, and doubled quotes likewise.
     """
+    return _to_latex(text, ascii)
+
+
+@lru_cache(maxsize=100_000)  # publishers, series, names and journals repeat across an export
+def _to_latex(text: str, ascii: bool) -> str:
     text = unicodedata.normalize("NFC", text)
-    out: list[str] = []
-    previous = ""
-    for char in text:
-        # Keep ligatures of TeX fonts from turning "--", "``", "''", ",," into dashes
-        # and quotes, and "!`" / "?`" into inverted marks.
-        if (char in "-`',") and previous == char or (char == "`" and previous in ("!", "?")):
-            out.append("{}")
+
+    def escaped(m: re.Match) -> str:
+        char = m.group(0)
         try:
-            out.append(_char(char, ascii))
+            out = _char(char, ascii)
         except LatexError:
             raise LatexError(char, text) from None
-        previous = char
-    return "".join(out)
+        return out + "{}" if m.group(1) or m.group(2) else out
+
+    return _TOUCHED.sub(escaped, text)
 
 
 # Text-mode commands pylatexenc does not decode the way LaTeX prints them.

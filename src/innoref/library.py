@@ -140,15 +140,19 @@ class Library:
 
         return [Reference.from_data(d) for d in self.data(ids)]
 
-    def data(self, ids: Iterable[int]) -> list[dict[str, Any]]:
-        """The records' data as dicts (``--json``), without building records."""
+    def json_texts(self, ids: Iterable[int]) -> list[str]:
+        """The records' data as JSON text."""
         ids = list(ids)
         by_id: dict[int, str] = {}
         for start in range(0, len(ids), 900):
             chunk = ids[start:start + 900]
             by_id.update(self.conn.execute(
                 f"SELECT id, data FROM contents WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
-        return [json.loads(by_id[i]) for i in ids if by_id.get(i) is not None]
+        return [by_id[i] for i in ids if by_id.get(i) is not None]
+
+    def data(self, ids: Iterable[int]) -> list[dict[str, Any]]:
+        """The records' data as dicts, without building records."""
+        return [json.loads(text) for text in self.json_texts(ids)]
 
     def select(self, query: "Query") -> list[int]:
         """Row ids of the records that match, in file order."""

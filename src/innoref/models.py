@@ -16,7 +16,13 @@ import re
 import unicodedata
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+import os
+
+# Pydantic looks for plugins among the entry points of every installed package the first time a
+# model is built (tens of milliseconds in a large environment); innoref's models use none.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator  # noqa: E402
 
 
 from innoref.records import FIELDS, PERSON_PARTS, REF_TYPES, Reference, Theme, parse_person  # noqa: E402

@@ -108,7 +108,8 @@ def read_item(text: str, first_line: int) -> Item:
         item.flaws = [Flaw(0, 1, "YAML: the item does not stand alone")]
         return item
     item.node = node.value[0]
-    item.flaws = _bounded(item.node)
+    if "*" in text:  # without an alias nothing can expand: spare the walk
+        item.flaws = _bounded(item.node)
     if not item.flaws:
         try:
             item.data = yamlio.construct(item.node)

@@ -30,6 +30,7 @@ _SPECIAL = (
 # Two-letter spellings people type for one Scandinavian letter.
 _DIGRAPHS = (("aa", "a"), ("oe", "o"))
 _WORD = re.compile(r"\w+")
+_LATIN_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]")
 
 
 def _fold(text: str) -> str:
@@ -42,6 +43,11 @@ def _fold(text: str) -> str:
     if text.isascii():  # most text, once æ ø å are spelt out: nothing left to decompose
         return text
     text = unicodedata.normalize("NFKD", text)
+    # Latin accents decompose into U+0300-U+036F, all combining but U+034F: a regex takes them
+    # out at C speed; text with other marks is checked character by character.
+    stripped = _LATIN_MARKS.sub("", text)
+    if stripped.isascii():
+        return stripped
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 

@@ -20,8 +20,26 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _BaseLoader = CoreLoader  # type: ignore[misc]
 
 
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOLS = frozenset({"true", "True", "TRUE", "false", "False", "FALSE"})
+_TAGS = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool")
+
+
 class TextNumberLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     """YAML 1.2 core schema; integers and floats come back as their source text."""
+
+    def resolve(self, kind, value, implicit):  # type: ignore[override]
+        """The core schema's tags, told apart by set lookups instead of a regular expression per
+        scalar. Integers and floats are left as strings: they are constructed as their source text
+        anyway (see below), so only null and the booleans need telling apart."""
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                if value in _NULLS:
+                    return _TAGS[1]
+                if value in _BOOLS:
+                    return _TAGS[2]
+            return _TAGS[0]
+        return super().resolve(kind, value, implicit)
 
 
 def _as_text(loader: yaml.BaseLoader, node: yaml.ScalarNode) -> str:
@@ -63,9 +81,10 @@ def load(text: str) -> object:
 # --------------------------------------------------------------------------- top-level items
 
 _TOP = {str: re.compile(r"\n[^ \t#\n\r]"), bytes: re.compile(rb"\n[^ \t#\n\r]")}
-# Line breaks that YAML knows besides "\n" and "\r\n" (a lone "\r"; NEL, LS and PS for YAML 1.1):
-# a file that uses them is read whole (rare), since the split below knows only "\n" lines.
-_ODD_BREAKS = {str: re.compile("\r(?!\n)|[\x85\u2028\u2029]"), bytes: re.compile(rb"\r(?!\n)|\xc2\x85|\xe2\x80[\xa8\xa9]")}
+# Line breaks that YAML knows besides "\n" and "\r\n": a lone "\r", and (in YAML 1.1, as libyaml
+# reads) NEL, LS and PS. The split below knows only "\n" lines.
+_LONE_CR = {str: re.compile("\r(?!\n)"), bytes: re.compile(rb"\r(?!\n)")}
+ODD_BREAKS = {str: re.compile("\r(?!\n)|[\x85\u2028\u2029]"), bytes: re.compile(rb"\r(?!\n)|\xc2\x85|\xe2\x80[\xa8\xa9]")}
 
 
 def split_items(text: str | bytes) -> list[tuple[int, int, str | bytes]] | None:
@@ -78,10 +97,16 @@ def split_items(text: str | bytes) -> list[tuple[int, int, str | bytes]] | None:
     blank lines, comments and one ``---`` may stand. Works alike on ``str`` and on
     UTF-8 ``bytes`` (a newline byte is never part of another character). None when
     the file is not laid out that way (a ``%YAML`` directive, a ``...`` document end,
-    another top-level line, unusual line breaks): then it is read whole.
+    another top-level line, lines that end in a lone ``\r``): then it is read whole.
+
+    NEL, LS and PS are line breaks to libyaml too; searching 50 MB of bytes for them
+    costs more than the split, so for ``bytes`` they are the caller's to look for in
+    the items it reads (:data:`ODD_BREAKS`), and ``str`` is checked here.
     """
     kind = type(text)
-    if _ODD_BREAKS[kind].search(text):
+    if kind is str and ODD_BREAKS[str].search(text):
+        return None
+    if kind is bytes and b"\r" in text and _LONE_CR[bytes].search(text):
         return None
     dash, blank, marker = ("-", (" ", "\t", "\n", "\r\n", ""), "---") if kind is str else \
         (b"-", (b" ", b"\t", b"\n", b"\r\n", b""), b"---")

@@ -41,7 +41,7 @@ def list_cli(
     order = lib.order(None if wanted.is_everything else lib.select(wanted), sort, reverse)
     shown = order if limit is None else order[:limit]
     if as_json:
-        output.print_json(lib.data(shown))
+        output.print_records_json(lib.data(shown))
         return
     refs, matching, total = lib.references(shown), len(order), lib.count
     if output.is_plain():

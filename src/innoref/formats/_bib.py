@@ -45,6 +45,7 @@ def imported_type(ref: "Reference", restorable: dict[str, str]) -> str | None:
         return kind.lower()
     return None
 _AND = re.compile(r"(?:^|\s)and(?:\s|$)", re.I)
+_NAME_SPECIAL = re.compile(r"([\\{}&%$#_~^<>|\"])")
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,9 @@ class Writer:
     def name_text(self, value: str, ref: "Reference", name: str) -> str:
         """Text for a name list: each escaped special in its own braces (``{\\&}``), which
         BibTeX and bibtexparser both take as one character, never as a separator."""
-        runs = re.split(r"([\\{}&%$#_~^<>|\"])", " ".join(value.split()))
+        if not _NAME_SPECIAL.search(value):
+            return self.text(value, ref, name)
+        runs = _NAME_SPECIAL.split(" ".join(value.split()))
         return "".join(
             ("{" + self.text(run, ref, name) + "}") if i % 2 else self.text(run, ref, name, squeeze=False)
             for i, run in enumerate(runs) if run
@@ -87,11 +90,12 @@ class Writer:
 
     def title(self, value: str, ref: "Reference", name: str) -> str:
         """Words with capitals in braces, so no style lower-cases them: ``{L{\\ae}ringsnettverk}``."""
-        words = []
-        for word in value.split():
-            encoded = self.text(word, ref, name)
-            words.append("{" + encoded + "}" if any(ch.isupper() for ch in word) else encoded)
-        return " ".join(words)
+        words = value.split()
+        encoded = self.text(" ".join(words), ref, name).split(" ")
+        if len(encoded) != len(words):  # an escape with a space in it: word by word
+            encoded = [self.text(word, ref, name) for word in words]
+        return " ".join("{" + e + "}" if not w.islower() and any(ch.isupper() for ch in w) else e
+                        for w, e in zip(words, encoded))
 
     def person(self, p: "Person", ref: "Reference", name: str) -> str:
         if p.is_organisation:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Union
 
 # --------------------------------------------------------------------------- rich text
@@ -23,19 +22,23 @@ from typing import Any, Callable, Iterable, Union
 class Rich:
     """Text with structure (italics, links) but no markup."""
 
+    __slots__ = ()
+
     def plain(self) -> str:
         raise NotImplementedError
 
     def render(self, backend: "Backend") -> str:
         raise NotImplementedError
 
-    def __bool__(self) -> bool:
-        return bool(self.plain())
+    def __bool__(self) -> bool:  # whether there is any text, without building it
+        raise NotImplementedError
 
 
-@dataclass(frozen=True)
 class String(Rich):
-    text: str
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
 
     def plain(self) -> str:
         return self.text
@@ -43,21 +46,40 @@ class String(Rich):
     def render(self, backend: "Backend") -> str:
         return backend.text(self.text)
 
+    def __bool__(self) -> bool:
+        return bool(self.text)
 
-@dataclass(frozen=True)
+    def __repr__(self) -> str:
+        return f"String({self.text!r})"
+
+
 class Seq(Rich):
-    parts: tuple[Rich, ...]
+    __slots__ = ("parts", "_plain")
+
+    def __init__(self, parts: tuple[Rich, ...]):
+        self.parts = parts
+        self._plain: str | None = None
 
     def plain(self) -> str:
-        return "".join(p.plain() for p in self.parts)
+        if self._plain is None:
+            self._plain = "".join(p.plain() for p in self.parts)
+        return self._plain
 
     def render(self, backend: "Backend") -> str:
         return "".join(p.render(backend) for p in self.parts)
 
+    def __bool__(self) -> bool:
+        return any(self.parts)
 
-@dataclass(frozen=True)
+    def __repr__(self) -> str:
+        return f"Seq({self.parts!r})"
+
+
 class Italic(Rich):
-    inner: Rich
+    __slots__ = ("inner",)
+
+    def __init__(self, inner: Rich):
+        self.inner = inner
 
     def plain(self) -> str:
         return self.inner.plain()
@@ -65,16 +87,30 @@ class Italic(Rich):
     def render(self, backend: "Backend") -> str:
         return backend.italic(self.inner.render(backend))
 
+    def __bool__(self) -> bool:
+        return bool(self.inner)
 
-@dataclass(frozen=True)
+    def __repr__(self) -> str:
+        return f"Italic({self.inner!r})"
+
+
 class Link(Rich):
-    url: str
+    __slots__ = ("url",)
+
+    def __init__(self, url: str):
+        self.url = url
 
     def plain(self) -> str:
         return self.url
 
     def render(self, backend: "Backend") -> str:
         return backend.link(self.url)
+
+    def __bool__(self) -> bool:
+        return bool(self.url)
+
+    def __repr__(self) -> str:
+        return f"Link({self.url!r})"
 
 
 RichLike = Union[Rich, str]
@@ -85,18 +121,24 @@ def rich(value: RichLike) -> Rich:
 
 
 def seq(*parts: RichLike) -> Rich:
-    items = tuple(rich(p) for p in parts if p)
+    items = tuple(String(p) if isinstance(p, str) else p for p in parts if p)
     return items[0] if len(items) == 1 else Seq(items)
 
 
 def join(parts: Iterable[RichLike], sep: str = "", last_sep: str | None = None) -> Rich:
-    items = [rich(p) for p in parts if p]
-    out: list[Rich] = []
-    for i, item in enumerate(items):
-        if i:
-            out.append(String(last_sep if last_sep is not None and i == len(items) - 1 else sep))
+    items = [String(p) if isinstance(p, str) else p for p in parts if p]
+    if len(items) <= 1:
+        return items[0] if items else Seq(())
+    glue, last = String(sep), String(sep if last_sep is None else last_sep)
+    out: list[Rich] = [items[0]]
+    for item in items[1:-1]:
+        if sep:
+            out.append(glue)
         out.append(item)
-    return seq(*out)
+    if last.text:
+        out.append(last)
+    out.append(items[-1])
+    return Seq(tuple(out))
 
 
 # --------------------------------------------------------------------------- backends

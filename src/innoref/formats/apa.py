@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field as dc_field
 from typing import TYPE_CHECKING, Any, Iterable
 from urllib.parse import quote
@@ -127,6 +128,7 @@ TERMS["nn"] = Terms(**{**TERMS["nb"].__dict__, "retrieved": "Henta {date} frå "
 # --------------------------------------------------------------------------- names
 
 
+@lru_cache(maxsize=16384)
 def initials(given: str) -> str:
     """APA initials of every given name: "Leif E." -> "L. E.", "May-Britt" -> "M.-B."."""
     out = []

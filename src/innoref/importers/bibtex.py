@@ -104,12 +104,26 @@ class Decoder:
     """bibtexparser's LatexDecodingMiddleware with a fuller pylatexenc context."""
 
     def __init__(self, macros: dict[str, tuple[int, str]] | None = None):
+        self._preamble = macros or {}
+        self._middleware = None
+        self._cache: dict[str, str] = {}
+        self._macros: dict[str, str] = {}
+        self._lossy: dict[str, bool] = {}  # value -> its full decoding dropped text (see loses_text)
+
+    @property
+    def middleware(self):
+        """bibtexparser's LatexDecodingMiddleware, made the first time a value needs it (pylatexenc
+        and its context cost a tenth of a second; plain accented names never need them)."""
+        if self._middleware is None:
+            self._middleware = self._make_middleware(self._preamble)
+        return self._middleware
+
+    def _make_middleware(self, macros: dict[str, tuple[int, str]]):
         from bibtexparser.middlewares import LatexDecodingMiddleware
         from pylatexenc import latexwalker
         from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
         from pylatexenc.macrospec import MacroSpec
 
-        macros = macros or {}
         walker_db = latexwalker.get_default_latex_context_db()
         text_db = get_default_latex_context_db()
         walker_specs = [MacroSpec("href", "{{")] + [MacroSpec(name, "{" * n) for name, (n, _) in macros.items()]
@@ -134,11 +148,9 @@ class Decoder:
             def latex_to_text(self, latex: str, **flags: Any) -> str:
                 return super().latex_to_text(latex, latex_context=walker_db, **flags)
 
-        self.middleware = LatexDecodingMiddleware(
+        return LatexDecodingMiddleware(
             decoder=_Text(latex_context=text_db, math_mode="verbatim", keep_braced_groups=False)
         )
-        self._cache: dict[str, str] = {}
-        self._macros: dict[str, str] = {}
 
     @staticmethod
     def _expander(body: str):
@@ -166,6 +178,7 @@ class Decoder:
             cached = self._simple(latex)
             if cached is None:
                 cached = self._full(latex, value)
+                self._lossy[value] = self._dropped(value, cached)
             self._cache[value] = cached
         return cached
 
@@ -174,11 +187,14 @@ class Decoder:
             decoded, error = self.middleware._transform_python_value_string(latex)
         return " ".join(decoded.split()) if not error else _strip_braces(value)
 
-    def loses_text(self, value: str, decoded: str) -> bool:
-        """True when decoding dropped letters or digits of ``value`` that are not macro names
-        (``\\newcommand{\\a}{b}``, ``\\label{x}`` decode to nothing): the value is then kept as written."""
-        if "\\" not in value:
-            return False
+    def loses_text(self, value: str) -> bool:
+        """True when decoding ``value`` (by :meth:`text`) dropped letters or digits that are not
+        macro names (``\\newcommand{\\a}{b}``, ``\\label{x}`` decode to nothing): the value is then
+        kept as written. Only the full decoder can drop text: the fast path keeps every letter."""
+        return self._lossy.get(" ".join(value.split()), False)
+
+    @staticmethod
+    def _dropped(value: str, decoded: str) -> bool:
         from collections import Counter
 
         from innoref.text import fold
@@ -214,16 +230,46 @@ class Decoder:
     def _macro(self, tex: str) -> str:
         text = self._macros.get(tex)
         if text is None:
-            with _quiet("pylatexenc"):
-                text, error = self.middleware._transform_python_value_string(tex)
-            if error or "\\" in text:
-                text = "\\"  # not simple after all: the caller falls back to the whole value
+            text = _table_macro(tex)
+            if text is None:
+                with _quiet("pylatexenc"):
+                    text, error = self.middleware._transform_python_value_string(tex)
+                if error or "\\" in text:
+                    text = "\\"  # not simple after all: the caller falls back to the whole value
             self._macros[tex] = text
         return text
 
     def entry(self, entry) -> Any:
         """The middleware applied to one bibtexparser Entry (in place)."""
         return self.middleware.transform_entry(entry, None)
+
+
+# The accents and letters of the fast path, as the middleware decodes them (a property test
+# compares the two), so that a file of plain accented names never loads pylatexenc at all.
+_MARKS = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303", "=": "\u0304",
+          ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328",
+          "r": "\u030a", "d": "\u0323", "b": "\u0331"}
+_NAMED = {"aa": "å", "AA": "Å", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "ss": "ß", "o": "ø", "O": "Ø",
+          "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "textendash": "\u2013", "textemdash": "\u2014"}
+_ACCENTED = re.compile(r"\\([\"'`^~=.uvHckrdb])\s*(?:\{\s*(\\[ij]|[A-Za-z])\s*\}|(\\[ij]|[A-Za-z]))[ \t]*")
+_NAMED_MACRO = re.compile(r"\\(" + "|".join(_NAMED) + r")(?:\{\}|[ \t]*)")
+
+
+def _table_macro(tex: str) -> str | None:
+    """One macro of the fast path by table (None: ask the middleware)."""
+    import unicodedata
+
+    m = _ACCENTED.fullmatch(tex)
+    if m:
+        base = m.group(2) or m.group(3)
+        composed = unicodedata.normalize("NFC", base[-1] + _MARKS[m.group(1)])
+        return composed if len(composed) == 1 else None
+    m = _NAMED_MACRO.fullmatch(tex)
+    if m:
+        return _NAMED[m.group(1)]
+    if len(tex) == 2 and tex[1] in "&%$#_":
+        return tex[1]
+    return None
 
 
 def _cited(node, l2tobj) -> str:
@@ -525,7 +571,7 @@ def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str
         if name in VERBATIM:
             return " ".join(value.split())
         text = decoder.text(value)
-        if decoder.loses_text(value, text):
+        if decoder.loses_text(value):
             put_extra(data, f"{name}-latex", " ".join(value.split()))
             notes.append(f"{name}: LaTeX that does not read as text (kept as written in extra.{name}-latex)")
         return text
