@@ -300,6 +300,24 @@ def _hand_edit_for_add(bench: Bench) -> None:
 register(Case(f"`innoref import` of {IMPORT_N:,} BibTeX entries (fewer in a smaller run) into the shipped list",
               lambda b: ["--data", str(b.root / "import-target"), "import", str(_bib(b))], 15.0,
               prepare=_write_bib, before=_fresh_shipped))
+
+# --- issue 10, item 15: titles that only a number tells apart ("Report number N on ...") must not
+# make the near-identical title check quadratic: within twice the time of the random titles above.
+
+
+def _write_similar_bib(bench: Bench) -> None:
+    n = _import_n(bench)
+    lines = []
+    for i in range(n):
+        lines.append(f"@techreport{{similar{i},\n  title = {{Report number {i} on municipal services in region {i % 7}}},\n"
+                     f"  author = {{Nordmann, Kari}},\n  year = {{{2000 + i % 20}}},\n  institution = {{Fafo}},\n}}\n")
+    (bench.root / f"similar-{n}.bib").write_text("\n".join(lines), encoding="utf-8")
+
+
+register(Case(f"`innoref import` of {IMPORT_N:,} BibTeX entries with similar titles (\"Report number N on ...\")",
+              lambda b: ["--data", str(b.root / "import-target"), "import", str(b.root / f"similar-{_import_n(b)}.bib")],
+              None, prepare=_write_similar_bib, before=_fresh_shipped,
+              within=(f"`innoref import` of {IMPORT_N:,} BibTeX entries (fewer", 2.0)))
 register(Case("`innoref add` of one record into {n} records", _add_one("add"), 0.4,
               prepare=lambda b: b.run(_add_one("add")(b))))
 register(Case("first `innoref add` into {n} records after a hand edit of one record", _add_one("add-edited"),
@@ -331,24 +349,6 @@ def _empty_library(bench: Bench) -> None:
 register(Case("`innoref import` of 1,000 BibTeX entries into an empty library (nothing indexed)",
               lambda b: ["--data", str(b.root / "empty-target"), "import", str(_small_bib(b))], 0.6,
               prepare=_write_small_bib, before=_empty_library, pipe=True))
-
-# --- issue 10, item 15: titles that only a number tells apart ("Report number N on ...") must not
-# make the near-identical title check quadratic: within twice the time of the random titles above.
-
-
-def _write_similar_bib(bench: Bench) -> None:
-    n = _import_n(bench)
-    lines = []
-    for i in range(n):
-        lines.append(f"@techreport{{similar{i},\n  title = {{Report number {i} on municipal services in region {i % 7}}},\n"
-                     f"  author = {{Nordmann, Kari}},\n  year = {{{2000 + i % 20}}},\n  institution = {{Fafo}},\n}}\n")
-    (bench.root / f"similar-{n}.bib").write_text("\n".join(lines), encoding="utf-8")
-
-
-register(Case(f"`innoref import` of {IMPORT_N:,} BibTeX entries with similar titles (\"Report number N on ...\")",
-              lambda b: ["--data", str(b.root / "import-target"), "import", str(b.root / f"similar-{_import_n(b)}.bib")],
-              None, prepare=_write_similar_bib, before=_fresh_shipped,
-              within=(f"`innoref import` of {IMPORT_N:,} BibTeX entries (fewer", 2.0)))
 
 
 def time_case(bench: Bench, case: Case, runs: int, log: Callable[[str], None]) -> Result:

@@ -63,3 +63,20 @@ def test_readme_record_examples_are_valid():
     for block in blocks:
         for data in yamlio.load(block):
             validate_reference(data)
+
+
+def test_readme_lists_the_search_fields_of_the_one_table():
+    from innoref.fields import FIELDS
+
+    rows = re.findall(r"^\| `(\w+)`( \([^|]*\))? \| ([^|]+) \| ([^|]+) \|$", README, re.M)
+    listed = {name: (re.findall(r"`(\w+)`", aliases), what.strip(), weight.strip())
+              for name, aliases, what, weight in rows}
+    queryable = [f for f in FIELDS if f.queryable]
+    assert [name for name in listed if name in {f.name for f in FIELDS}] == [f.name for f in queryable]
+    for f in queryable:
+        aliases, what, weight = listed[f.name]
+        assert aliases == list(f.aliases), f.name
+        assert what == f.help, f.name
+        assert weight == (f"{f.weight:g}" if f.weight else "—"), f.name
+    other = next(f for f in FIELDS if not f.queryable)
+    assert f"weight {other.weight:g})" in README

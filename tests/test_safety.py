@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -270,3 +271,79 @@ def test_a_folder_that_cannot_be_made_is_an_error_not_a_traceback(cli, tmp_path)
                  "--theme", "innovasjon", data=blocker / "lib")
     assert result.exit_code == 1
     assert result.stderr.startswith(f"error: {blocker / 'lib'}: cannot create or lock the library folder: ")
+
+
+# --------------------------------------------------------------------------- keys: one spelling, a sane length
+
+NFC_KEY = "bråthen2010x"
+NFD_KEY = unicodedata.normalize("NFD", NFC_KEY)
+
+
+def _nfd_library(make_library):
+    return make_library(f"""\
+        - key: {NFD_KEY}
+          type: report
+          title: Strategisk kompetanseutvikling
+          authors: ["Bråthen, Magne"]
+          year: 2010
+          themes: [innovasjon]
+        """)
+
+
+def test_a_key_typed_in_nfc_or_nfd_is_one_key(cli, make_library):
+    assert NFC_KEY != NFD_KEY
+    folder = _nfd_library(make_library)
+    for typed in (NFC_KEY, NFD_KEY):
+        shown = cli("show", typed, data=folder)
+        assert shown.exit_code == 0 and NFC_KEY in shown.stdout, shown.stderr
+        found = cli("list", f"key:{typed}", data=folder)
+        assert found.stdout.startswith(NFC_KEY + "\t")
+    # A second record with the other spelling is the same key, so a duplicate.
+    added = cli("add", "--key", NFC_KEY, "--type", "report", "--title", "Noe annet", "--author", "Nordmann, Kari",
+                "--year", "2011", data=folder)
+    assert added.exit_code == 1 and f"key: '{NFC_KEY}' is taken" in added.stderr, added.stderr
+    # edit and remove find it by either spelling too.
+    edited = cli("edit", NFC_KEY, "--set", "year=2011", data=folder)
+    assert edited.exit_code == 0, edited.stderr
+    assert "year: 2011" in (folder / "literature.yaml").read_text(encoding="utf-8")
+
+
+def test_two_records_whose_keys_differ_only_in_normal_form_are_a_duplicate_key(cli, make_library):
+    folder = make_library(f"""\
+        - key: {NFD_KEY}
+          type: report
+          title: A
+          authors: ["Bråthen, Magne"]
+          year: 2010
+        - key: {NFC_KEY}
+          type: report
+          title: B
+          authors: ["Bråthen, Magne"]
+          year: 2011
+        """)
+    checked = cli("check", data=folder)
+    assert checked.exit_code == 1
+    assert f"duplicate key '{NFC_KEY}' (first used on line 1)" in checked.stdout
+
+
+def test_a_key_longer_than_a_person_would_type_is_refused(cli, library):
+    long_key = "a" * 100_000
+    added = cli("add", "--key", long_key, "--type", "report", "--title", "T", "--author", "Nordmann, Kari",
+                "--year", "2011", data=library)
+    assert added.exit_code == 1
+    assert "a key of 100,000 characters is too long (at most 100)" in added.stderr
+    assert long_key not in added.stderr  # the message does not repeat 100 KB back
+    assert (library / "literature.yaml").read_bytes() == SHIPPED_BYTES
+
+
+def test_classic_bibtex_refuses_a_key_outside_ascii_and_names_it(cli, make_library, tmp_path):
+    folder = _nfd_library(make_library)
+    out = tmp_path / "refs.bib"
+    done = cli("export", "--format", "bibtex", "-o", out, data=folder)
+    assert done.exit_code == 1
+    assert (f"{NFC_KEY}: key: classic BibTeX needs a key in plain ASCII" in done.stderr
+            and f"--set key=brathen2010x" in done.stderr), done.stderr
+    assert not out.exists()
+    # biblatex (for biber, UTF-8) writes it as it is.
+    done = cli("export", "--format", "biblatex", data=folder)
+    assert done.exit_code == 0 and f"@report{{{NFC_KEY}," in done.stdout

@@ -175,10 +175,24 @@ class Writer:
         return out
 
     def entry(self, ref: "Reference") -> str:
+        if self.d.ascii and not ref.key.isascii():
+            raise InvalidInput(_non_ascii_key(ref.key))
         lines = [f"@{self.d.entry_type(ref)}{{{ref.key},"]
         lines += [f"  {name} = {{{value}}}," for name, value in self.fields(ref)]
         lines.append("}")
         return "\n".join(lines) + "\n"
+
+
+def _non_ascii_key(key: str) -> str:
+    """Classic BibTeX and LaTeX's \\cite read a key as bytes; a letter outside ASCII in it breaks
+    \\cite under pdflatex and sorts apart in bibtex. A key is how documents cite a record, so it
+    is not changed behind the user's back: the message names it and the two ways out."""
+    from innoref.text import fold
+
+    ascii_key = "".join(c if c.isascii() else fold(c) for c in key)
+    return (f"{key}: key: classic BibTeX needs a key in plain ASCII, and '{key}' is not; rename it "
+            f"(innoref edit '{key}' --set key={ascii_key}) or export --format biblatex, which biber "
+            f"reads in UTF-8")
 
 
 def _extra_text(value: Any, ref: "Reference", key: str) -> str:
