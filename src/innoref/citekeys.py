@@ -3,10 +3,10 @@
 Owns reading documents for their citations: LaTeX (the ``\\cite`` family of natbib,
 biblatex and apacite, following ``\\input``, ``\\include`` and ``\\subfile``), the
 ``.aux`` files LaTeX writes for BibTeX and biber, and pandoc Markdown (``.md``,
-``.qmd``, ``.Rmd``: ``[@key]``, ``@key``, ``@{key}``, and the metadata block's
-``nocite``). Every key comes with the 1-based line and column of the key itself, in
-characters. It also owns the advice for an unknown key: the nearest library keys,
-and the key that differs only in letter case.
+``.qmd``, ``.Rmd``: ``[@key]``, ``@key``, ``@{key}``, and the citations of the
+metadata block, ``nocite`` above all). Every key comes with the 1-based line and
+column of the key itself, in characters. It also owns the advice for an unknown
+key: the nearest library keys, and the key that differs only in letter case.
 
 It reads only the files it is given and the files they include (and asks TeX's
 ``kpsewhich``, when installed, whether an ``\\input`` it cannot find is a file of
