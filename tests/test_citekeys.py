@@ -143,8 +143,9 @@ def test_verbatim_verb_comment_and_listings_hold_no_citations(folder):
     \end{lstlisting}
     \url{https://example.org/a%20b} \cite{real2}
     \\cite{after-line-break-is-text}
+    \iffalse \cite{switched-off} \fi \iffalse \cite{off} \else \cite{real3} \fi
     """
-    assert keys_of(folder, "verb.tex", text) == ["real1", "real2"]
+    assert keys_of(folder, "verb.tex", text) == ["real1", "real2", "real3"]
 
 
 def test_macro_parameters_and_bare_commands_are_not_keys(folder):
@@ -262,6 +263,7 @@ def test_latex_writes_the_same_keys_into_its_aux_file(folder):
     \input{chap}
     \input chap2
     \url{http://x.org/a%20b} \cite{afterurl}\nocite{nc}
+    \iffalse \cite{iniffalse} \input{nothere} \fi \iffalse \cite{off} \else \cite{inelse} \fi
     """
     write(folder, "chap.tex", r"\cite{inchap}")
     write(folder, "chap2.tex", r"hello \citep{inchap2}")

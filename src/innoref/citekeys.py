@@ -249,9 +249,12 @@ INPUT_COMMANDS = frozenset({"input", "include", "subfile"})
 
 # What LaTeX does not read as text, in the order it meets them: a comment runs to the end of
 # the line; a control symbol (\% \\ \{ \}) is two characters, so "\%" starts no comment
-# and "\\cite" is a line break and the word "cite"; verbatim text and URLs hold no commands.
+# and "\\cite" is a line break and the word "cite"; verbatim text and URLs hold no commands;
+# "\iffalse ... \fi", the usual way to switch a passage off, is skipped up to its \else or \fi
+# (a conditional nested inside it is not counted).
 _LATEX_HIDDEN = re.compile(
     r"%[^\n]*"
+    r"|\\iffalse(?![A-Za-z@]).*?(?=\\(?:else|fi)(?![A-Za-z@]))"
     r"|\\verb\*?([^A-Za-z\s*])[^\n]*?\1"
     r"|\\begin\{(verbatim\*?|Verbatim\*?|lstlisting|minted|comment)\}.*?\\end\{\2\}"
     r"|\\(?:url|href|path)\{[^{}\n]*\}"
