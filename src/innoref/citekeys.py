@@ -390,9 +390,9 @@ def _input_of(t: str, i: int, *, bare_allowed: bool) -> Iterator[_Event]:
 
 # --------------------------------------------------------------------------- .aux files
 
-# \citation{a,b} (BibTeX); \abx@aux@cite{0}{key} (biblatex >= 3.8: refsection, key) and
-# \abx@aux@cite{key} (before it); \nocite{*} is \citation{*} or \abx@aux@nociteall;
-# \@input{chapter.aux} for each \include.
+# \citation{a,b} (BibTeX); \abx@aux@cite{0}{key} (biblatex for biber today: the refsection,
+# then the key) and \abx@aux@cite{key} (older biblatex); \nocite{*} is \citation{*} or
+# \abx@aux@nociteall; \@input{chapter.aux} for each \include.
 _AUX = re.compile(
     r"\\citation\{(?P<bibtex>[^}]*)\}"
     r"|(?P<all>\\abx@aux@nociteall)(?![A-Za-z@])"
