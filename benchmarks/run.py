@@ -53,6 +53,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402  (the corpus generator beside this file)
+import thesis  # noqa: E402  (the thesis for `innoref cited`)
 
 
 def innoref_command() -> list[str]:
@@ -350,6 +351,26 @@ register(Case("`innoref import` of 1,000 BibTeX entries into an empty library (n
               lambda b: ["--data", str(b.root / "empty-target"), "import", str(_small_bib(b))], 0.6,
               prepare=_write_small_bib, before=_empty_library, pipe=True))
 
+
+# --- issue 14: the bibliography of a 300-page thesis (1 MB of LaTeX in 13 files, 400 distinct keys).
+
+
+def _thesis_keys(bench: Bench, wanted: int = 400) -> list[str]:
+    with open(bench.corpus() / "literature.yaml", encoding="utf-8") as handle:
+        keys = [line[len("- key: "):].strip() for line in handle if line.startswith("- key: ")]
+    return keys[::max(1, len(keys) // wanted)][:wanted]
+
+
+def _write_thesis(bench: Bench) -> None:
+    folder = bench.root / "thesis"
+    shutil.rmtree(folder, ignore_errors=True)
+    thesis.write_thesis(folder, _thesis_keys(bench))
+    bench.run(["--data", str(bench.corpus()), "list", "--limit", "1"])  # the index, as after the first run
+
+
+register(Case("`innoref cited thesis.tex -o refs.bib`: a 1 MB thesis in 13 files citing 400 of {n} records",
+              lambda b: ["--data", str(b.corpus()), "cited", str(b.root / "thesis" / "thesis.tex"),
+                         "-o", str(b.root / "thesis" / "refs.bib")], 0.5, prepare=_write_thesis))
 
 def time_case(bench: Bench, case: Case, runs: int, log: Callable[[str], None]) -> Result:
     result = Result(case)

@@ -19,10 +19,8 @@ from conftest import require_tool
 from innoref.citekeys import (
     Citation,
     DocumentError,
-    case_variants,
     document_kind,
     read_citations,
-    suggest_keys,
     unknown_keys,
 )
 from innoref.errors import UsageError
@@ -505,28 +503,6 @@ def test_windows_line_endings_and_byte_order_mark(folder):
 
 LIBRARY = ["bolkesjo1999fylkeskommunen", "frankelius2009innovativa", "krd2013nyevegar", "moland2010strategisk",
            "moland2013laeringsnettverk", "ringholm2011innovasjonsprosesser", "teigen2010kommunesektorens"]
-
-
-def test_suggestions_start_with_keys_that_share_a_start():
-    assert suggest_keys("moland2013", LIBRARY) == ["moland2013laeringsnettverk", "moland2010strategisk"]
-    assert suggest_keys("Teigen2010", LIBRARY) == ["teigen2010kommunesektorens"]
-    # the typed key is longer than the library's
-    assert suggest_keys("moland2010strategiskx", LIBRARY) == ["moland2010strategisk"]
-
-
-def test_suggestions_then_close_spellings_at_most_three_in_a_fixed_order():
-    assert suggest_keys("moland2013laeringsnetverk", LIBRARY) == ["moland2013laeringsnettverk"]
-    keys = ["smith2001", "smith2002", "smith2003", "smith2004", "smyth2001"]
-    assert suggest_keys("smith200", keys) == ["smith2001", "smith2002", "smith2003"]
-    assert suggest_keys("smith200", list(reversed(keys))) == ["smith2001", "smith2002", "smith2003"]
-    assert suggest_keys("zzz", LIBRARY) == []
-    assert suggest_keys("moland", LIBRARY, limit=1) == ["moland2010strategisk"]
-
-
-def test_case_variants_name_a_key_that_differs_only_in_case():
-    assert case_variants("Moland2013laeringsnettverk", LIBRARY) == ["moland2013laeringsnettverk"]
-    assert case_variants("moland2013laeringsnettverk", LIBRARY) == []
-    assert case_variants("moland2013", LIBRARY) == []
 
 
 def test_unknown_keys_with_their_places_and_advice(folder):

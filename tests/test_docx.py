@@ -20,8 +20,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 from docx.text.hyperlink import Hyperlink
 
-from conftest import SHIPPED, require_tool
-from innoref import formats, store
+from conftest import SHIPPED, load as load_library, require_tool
+from innoref import formats
 from innoref.errors import UsageError
 from innoref.formats import Options
 from innoref.formats import docx as word
@@ -32,8 +32,8 @@ LANGS = ("en", "nb", "nn")
 
 
 def load(folder: Path):
-    """The records of a library folder (the one place that knows how the store loads them)."""
-    return store.load(store.locate(str(folder))).references
+    """The records of a library folder, in file order."""
+    return load_library(folder).references()
 
 
 @pytest.fixture

@@ -60,7 +60,7 @@ def test_unknown_format_is_a_usage_error(cli, library, tmp_path):
     result = cli("export", "-f", "bibtext", "-o", str(target), data=library)
     assert result.exit_code == 2
     assert result.stderr == ("error: unknown format 'bibtext' (did you mean bibtex?); "
-                             "choose one of apa, biblatex, bibtex, csl-json, json, ris\n")
+                             "choose one of apa, biblatex, bibtex, csl-json, docx, json, ris\n")
     assert not target.exists()
 
 
@@ -72,7 +72,7 @@ def test_missing_format_is_a_usage_error(cli, library):
 def test_lang_only_for_apa(cli, library):
     result = cli("export", "-f", "bibtex", "--lang", "nb", data=library)
     assert result.exit_code == 2
-    assert result.stderr == "error: --lang applies to --format apa, not bibtex\n"
+    assert result.stderr == "error: --lang applies to --format apa or docx, not bibtex\n"
     result = cli("export", "-f", "apa", "--lang", "de", data=library)
     assert result.exit_code == 2 and "unknown language 'de'; choose one of en, nb, nn" in result.stderr
 

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import SHIPPED, load
 from innoref.location import locate, shipped_data
-from innoref.keys import base_key, make_key, suffixes, title_word, unique_key
+from innoref.keys import base_key, make_key, suffixes, suggest_keys, title_word, unique_key
 from innoref.records import Person
 
 
@@ -61,3 +61,25 @@ def test_a_taken_key_gets_a_then_b():
     assert unique_key("x", {"x"} | {f"x{chr(c)}" for c in range(97, 123)}) == "xaa"
     first = [s for _, s in zip(range(28), suffixes())]
     assert first[:3] == ["a", "b", "c"] and first[25:] == ["z", "aa", "ab"]
+
+
+# --------------------------------------------------------------- advice for a mistyped key
+
+LIBRARY = ["bolkesjo1999fylkeskommunen", "frankelius2009innovativa", "krd2013nyevegar", "moland2010strategisk",
+           "moland2013laeringsnettverk", "ringholm2011innovasjonsprosesser", "teigen2010kommunesektorens"]
+
+
+def test_suggestions_start_with_keys_that_share_a_start():
+    assert suggest_keys("moland2013", LIBRARY) == ["moland2013laeringsnettverk", "moland2010strategisk"]
+    assert suggest_keys("Teigen2010", LIBRARY) == ["teigen2010kommunesektorens"]
+    # the typed key is longer than the library's
+    assert suggest_keys("moland2010strategiskx", LIBRARY) == ["moland2010strategisk"]
+
+
+def test_suggestions_then_close_spellings_at_most_three_in_a_fixed_order():
+    assert suggest_keys("moland2013laeringsnetverk", LIBRARY) == ["moland2013laeringsnettverk"]
+    keys = ["smith2001", "smith2002", "smith2003", "smith2004", "smyth2001"]
+    assert suggest_keys("smith200", keys) == ["smith2001", "smith2002", "smith2003"]
+    assert suggest_keys("smith200", list(reversed(keys))) == ["smith2001", "smith2002", "smith2003"]
+    assert suggest_keys("zzz", LIBRARY) == []
+    assert suggest_keys("moland", LIBRARY, limit=1) == ["moland2010strategisk"]

@@ -23,12 +23,11 @@ citations and every offset is still an offset in the file.
 from __future__ import annotations
 
 import bisect
-import difflib
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from innoref.errors import InnorefError, UsageError
 
@@ -550,52 +549,6 @@ _SCANNERS = {"latex": _scan_latex, "aux": _scan_aux, "markdown": _scan_markdown}
 
 # --------------------------------------------------------------------------- advice for unknown keys
 
-_SHORTEST_PREFIX = 4  # "krd2" says something; "m" is a prefix of half the library
-
-
-def suggest_keys(key: str, known: Iterable[str], limit: int = 3) -> list[str]:
-    """The library keys nearest to ``key``, at most ``limit``, nearest first.
-
-    First the keys that ``key`` is the start of, or that are the start of ``key``
-    (``moland2013`` -> ``moland2013laeringsnettverk``), the closest in length first;
-    then close spellings by difflib's ratio (0.6 or more), the closest first. Letter
-    case is ignored; ties go in alphabetical order, so the advice is always the same.
-    """
-    wanted = key.casefold()
-    pool = sorted(set(known) - {key})
-    prefixed = [k for k in pool if _prefix_related(wanted, k.casefold())]
-    prefixed.sort(key=lambda k: (abs(len(k) - len(key)), k))
-    matcher = difflib.SequenceMatcher()
-    matcher.set_seq2(wanted)
-    scored = []
-    for k in pool:
-        matcher.set_seq1(k.casefold())
-        if matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6 and matcher.ratio() >= 0.6:
-            scored.append((-matcher.ratio(), k))
-    close = [k for _, k in sorted(scored)]
-    out: list[str] = []
-    for k in prefixed + close:
-        if k not in out:
-            out.append(k)
-    return out[:limit]
-
-
-def _prefix_related(a: str, b: str) -> bool:
-    short, long = (a, b) if len(a) <= len(b) else (b, a)
-    return len(short) >= _SHORTEST_PREFIX and long.startswith(short)
-
-
-def case_variants(key: str, known: Iterable[str]) -> list[str]:
-    """The library keys that differ from ``key`` only in letter case, sorted.
-
-    biber matches keys case-sensitively, so ``\\cite{Moland2013}`` finds no entry
-    ``moland2013``; classic BibTeX matches them (and warns), so the mismatch shows
-    only when the bibliography tool changes.
-    """
-    folded = key.casefold()
-    return sorted(k for k in set(known) if k != key and k.casefold() == folded)
-
-
 @dataclass(frozen=True)
 class UnknownKey:
     """A cited key the library does not hold, every place it is cited, and what it may have meant."""
@@ -606,11 +559,23 @@ class UnknownKey:
     case_variants: tuple[str, ...]
 
 
-def unknown_keys(cited: CitedKeys, known: Iterable[str]) -> list[UnknownKey]:
-    """The cited keys not in ``known``, in the order they are first cited, each with advice."""
+def unknown_keys(cited: CitedKeys, known: Iterable[str],
+                 suggest: Callable[[str], list[str]] | None = None) -> list[UnknownKey]:
+    """The cited keys not in ``known``, in the order they are first cited, each with advice:
+    ``suggest(key)`` (by default :func:`innoref.keys.suggest_keys` over ``known``) and the keys
+    that differ only in letter case."""
+    from innoref.keys import suggest_keys
+
     library = set(known)
+    missing = {key: places for key, places in cited.by_key().items() if key not in library}
+    if not missing:
+        return []
+    by_folded: dict[str, list[str]] = {}
+    for k in library:
+        by_folded.setdefault(k.casefold(), []).append(k)
+    near = suggest or (lambda key: suggest_keys(key, library))
     return [
-        UnknownKey(key, tuple(places), tuple(suggest_keys(key, library)), tuple(case_variants(key, library)))
-        for key, places in cited.by_key().items()
-        if key not in library
+        UnknownKey(key, tuple(places), tuple(near(key)),
+                   tuple(sorted(k for k in by_folded.get(key.casefold(), ()) if k != key)))
+        for key, places in missing.items()
     ]

@@ -107,23 +107,38 @@ def make_key(taken: Container[str] = (), **fields: Any) -> str:
     return unique_key(base_key(**fields), taken)
 
 
+_SHORTEST_PREFIX = 4  # "krd2" says something; "m" is the start of half a library
+
+
 def suggest_keys(typed: str, known: Iterable[str], limit: int = 3) -> list[str]:
-    """The keys a mistyped ``typed`` most likely meant, at most ``limit``: first keys that start
-    with it or that it starts with (``moland2013`` -> ``moland2013laeringsnettverk``), then
-    close spellings (difflib, 0.6 or more); letter case ignored, ties in alphabetical order."""
+    """The keys a mistyped ``typed`` most likely meant, at most ``limit``, nearest first.
+
+    First the keys that ``typed`` is the start of, or that are the start of ``typed``
+    (``moland2013`` -> ``moland2013laeringsnettverk``; four characters or more), the
+    closest in length first; then close spellings by difflib's ratio (0.6 or more), the
+    closest first. Letter case is ignored; ties go in alphabetical order, so the advice
+    is always the same.
+    """
     import difflib
 
-    pool = sorted(set(known))
-    folded = {k: k.casefold() for k in pool}
-    want = typed.casefold()
-    out = [k for k in pool if k != typed and (folded[k].startswith(want) or want.startswith(folded[k]))]
-    out.sort(key=lambda k: (abs(len(k) - len(typed)), k))
-    if len(out) < limit:
-        by_folded: dict[str, list[str]] = {}
-        for k in pool:
-            by_folded.setdefault(folded[k], []).append(k)
-        for match in difflib.get_close_matches(want, list(by_folded), n=limit * 2, cutoff=0.6):
-            for k in by_folded[match]:
-                if k not in out and k != typed:
-                    out.append(k)
+    wanted = typed.casefold()
+    pool = sorted(set(known) - {typed})
+    prefixed = [k for k in pool if _prefix_related(wanted, k.casefold())]
+    prefixed.sort(key=lambda k: (abs(len(k) - len(typed)), k))
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(wanted)
+    scored = []
+    for k in pool:
+        matcher.set_seq1(k.casefold())
+        if matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6 and matcher.ratio() >= 0.6:
+            scored.append((-matcher.ratio(), k))
+    out: list[str] = []
+    for k in prefixed + [k for _, k in sorted(scored)]:
+        if k not in out:
+            out.append(k)
     return out[:limit]
+
+
+def _prefix_related(a: str, b: str) -> bool:
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= _SHORTEST_PREFIX and long.startswith(short)

@@ -109,6 +109,23 @@ class Library:
         near = self.suggest(key)
         raise NotFoundError(f"no reference with key '{key}'" + (f"; did you mean {', '.join(near)}?" if near else ""))
 
+    def by_keys(self, keys: Iterable[str]) -> dict[str, "Reference"]:
+        """The records of those ``keys`` that the library holds, by key (keys in NFC)."""
+        import unicodedata
+
+        from innoref.records import Reference
+
+        wanted = list(dict.fromkeys(unicodedata.normalize("NFC", k) for k in keys))
+        found: dict[str, Reference] = {}
+        for start in range(0, len(wanted), 500):  # SQLite's limit on parameters is 999 in old builds
+            chunk = wanted[start:start + 500]
+            rows = self.conn.execute(
+                f"SELECT r.key, c.data FROM records r JOIN contents c ON c.id = r.id "
+                f"WHERE r.key IN ({','.join('?' * len(chunk))}) ORDER BY r.pos", chunk)
+            for key, data in rows:
+                found.setdefault(key, Reference.from_data(json.loads(data)))
+        return found
+
     def has(self, key: str) -> bool:
         return self.conn.execute("SELECT 1 FROM records WHERE key = ?", (key,)).fetchone() is not None
 

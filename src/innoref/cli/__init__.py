@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-ORDER = ("list", "search", "show", "cite", "export", "add", "import", "edit", "remove",
+ORDER = ("list", "search", "show", "cite", "export", "cited", "add", "import", "edit", "remove",
          "themes", "page", "stats", "check", "info")
 # Global options that take a value (the callback in app.py).
 _VALUE_OPTIONS = ("--data", "--wait")

@@ -12,25 +12,20 @@ from innoref.cli.app import command, open_library
 
 
 def export_text(lib, query_text: str | None, fmt: str, lang: str | None, markup: str | None,
-                extra_query=None) -> tuple[str, int]:
-    """The export as text and how many references it holds; raises domain errors."""
+                extra_query=None) -> tuple[str | bytes, int]:
+    """The export (text, or bytes for a binary format) and how many references it holds; raises domain errors."""
     from innoref import formats
-    from innoref.errors import NotFoundError, UsageError
+    from innoref.errors import NotFoundError
     from innoref.query import parse_query
 
-    module = formats.get(fmt)
-    for option, value in (("lang", lang), ("markup", markup)):
-        if value is not None and option not in module.OPTIONS:
-            takers = [n for n in formats.names() if option in formats.get(n).OPTIONS]
-            raise UsageError(f"--{option} applies to --format {' or '.join(takers)}, not {fmt}")
-    options = formats.Options(lang=lang or "en", markup=markup or "text")
+    options = formats.options_for(fmt, lang, markup)
     query = parse_query(query_text)
     if extra_query is not None:
         query = query & extra_query  # the filter options, combined with the query by AND
     refs = lib.references(None if query.is_everything else lib.select(query))
     if not refs and lib.count:
         raise NotFoundError(f"no references match {query.text!r}; nothing exported")
-    return module.render(refs, options=options), len(refs)
+    return formats.render_output(fmt, refs, options), len(refs)
 
 
 def _format_help() -> str:
@@ -65,18 +60,21 @@ def export_cli(
     type_: filters.Type = None,
     publisher: filters.Publisher = None,
 ) -> None:
-    """Export references as bibtex, biblatex, csl-json, ris, apa or json.
+    """Export references as bibtex, biblatex, csl-json, ris, apa, docx or json.
 
     Without a QUERY or filters the whole library is exported. (Here --lang is the
     language of APA's words; to export references in one language, query lang:nb.) The APA reference list comes in
-    APA order, one reference per line; the other formats keep the library's order.
+    APA order, one reference per line (docx: a Word document of it, to --output or a
+    redirect); the other formats keep the library's order.
     An unknown format or a query that matches nothing is an error, and nothing is written.
     """
     lib = open_library(ctx)
     wanted = filters.build(author=author, year=year, theme=theme, type=type_, publisher=publisher)
     text, count = export_text(lib, query, fmt, lang, markup, extra_query=wanted)
     if output is None:
-        typer.echo(text, nl=False)
+        from innoref.cli.output import write_stdout
+
+        write_stdout(text)
         return
     from innoref.cli.app import write_output
 

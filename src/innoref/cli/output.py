@@ -54,6 +54,26 @@ def print_plain_rows(rows: Iterable[Iterable[Any]]) -> None:
         out.write("\t".join(clean(cell) for cell in row) + "\n")
 
 
+def write_stdout(data: str | bytes) -> None:
+    """An export on standard output: text as it is; a binary file (a Word document) only into a
+    pipe or a redirect, never onto a terminal."""
+    if isinstance(data, str):
+        sys.stdout.write(data)
+        return
+    try:
+        terminal = sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        terminal = False
+    if terminal:
+        from innoref.errors import UsageError
+
+        raise UsageError("this format is a binary file (a Word document), not text for a terminal; "
+                         "give --output FILE.docx or redirect it: > refs.docx")
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 

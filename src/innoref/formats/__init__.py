@@ -7,7 +7,8 @@ formats. Each format module exposes:
 * ``DESCRIPTION``: one line for ``--help`` and the README;
 * ``SUFFIX``: the usual file name suffix (``.bib``, ``.json``, ...);
 * ``OPTIONS``: which :class:`Options` fields it uses (``"lang"``, ``"markup"``);
-* ``render(refs, *, options) -> str``: the whole export as text.
+* ``render(refs, *, options) -> str``: the whole export as text; or, in a format
+  whose ``BINARY`` is true (``docx``), ``render_bytes(refs, *, options) -> bytes``.
 
 Format modules turn records into text. They never read or write files, never
 print and never exit; a record they cannot write raises an
@@ -59,6 +60,29 @@ def get(name: str) -> ModuleType:
     return importlib.import_module(f"{__name__}.{name.replace('-', '_')}")
 
 
+def options_for(name: str, lang: str | None = None, markup: str | None = None) -> Options:
+    """The options of an export in format ``name``; one the format does not take is a usage error."""
+    module = get(name)
+    for option, value in (("lang", lang), ("markup", markup)):
+        if value is not None and option not in module.OPTIONS:
+            takers = [n for n in names() if option in get(n).OPTIONS]
+            raise UsageError(f"--{option} applies to --format {' or '.join(takers)}, not {name}")
+    return Options(lang=lang or "en", markup=markup or "text")
+
+
+def is_binary(name: str) -> bool:
+    """Whether format ``name`` makes a file that is not text (a Word document)."""
+    return getattr(get(name), "BINARY", False)
+
+
 def render(name: str, refs, options: Options | None = None) -> str:
-    """Render ``refs`` in format ``name``."""
+    """Render ``refs`` in the text format ``name``."""
     return get(name).render(list(refs), options=options or Options())
+
+
+def render_output(name: str, refs, options: Options | None = None) -> str | bytes:
+    """Render ``refs`` in format ``name``: text, or bytes for a binary format."""
+    module = get(name)
+    if getattr(module, "BINARY", False):
+        return module.render_bytes(list(refs), options=options or Options())
+    return module.render(list(refs), options=options or Options())

@@ -51,7 +51,7 @@ from innoref.formats import apa
 from innoref.formats._style import Italic, Link, Rich, Seq, String
 
 if TYPE_CHECKING:
-    from innoref.models import Reference
+    from innoref.records import Reference
 
 DESCRIPTION = "APA 7 reference list as a Word document with hanging indents (--lang en|nb|nn; needs --output)"
 SUFFIX = ".docx"

@@ -1,27 +1,21 @@
-"""Time reading the citations of a thesis: ``innoref.citekeys.read_citations`` in-process.
+"""A synthetic thesis for the `innoref cited` benchmark: about 1 MB of LaTeX over thirteen files.
 
-The thesis is synthetic but shaped like one: a main file that ``\\input``s twelve
-chapters, about 1 MB of LaTeX in all (some 300 pages), 400 distinct keys cited
-in natbib and biblatex forms with optional arguments, comments, ``\\%``, maths,
-figures and a verbatim block in every chapter. The target is well under 0.1 s
-for the reading itself (Python's start-up and imports are not part of it).
+Shaped like a 300-page thesis: a main file that ``\\input``s twelve chapters, 400
+distinct keys cited in natbib and biblatex forms with optional arguments, comments,
+``\\%``, maths, figures and a verbatim block in every chapter. ``benchmarks/run.py``
+writes one citing keys of the generated library and times ``innoref cited`` on it.
 
 Usage::
 
-    python benchmarks/citekeys.py              # 12 chapters, 7 runs
-    python benchmarks/citekeys.py --runs 20 --keep /tmp/thesis
+    python benchmarks/thesis.py /tmp/thesis     # write a thesis with made-up keys
 """
 
 from __future__ import annotations
 
 import argparse
 import random
-import statistics
-import tempfile
-import time
 from pathlib import Path
 
-TARGET_SECONDS = 0.1
 WORDS = ("kommunen innovasjon tjenester samarbeid ledelse kompetanse nettverk utvikling "
          "the municipality services learning networks public sector of and in to").split()
 
@@ -51,9 +45,12 @@ def chapter(rng: random.Random, number: int, keys: list[str], size: int) -> str:
     return "".join(parts)
 
 
-def write_thesis(folder: Path, chapters: int = 12, total_bytes: int = 1_000_000, seed: int = 7) -> Path:
+def write_thesis(folder: Path, keys: list[str] | None = None, chapters: int = 12, total_bytes: int = 1_000_000,
+                 seed: int = 7) -> Path:
+    """Write the thesis into ``folder``, citing ``keys`` (400 made-up ones without); its main file."""
     rng = random.Random(seed)
-    keys = [f"author{i:03d}{rng.choice(['', ':', '-'])}{2000 + i % 25}{rng.choice(WORDS[:8])}" for i in range(400)]
+    if keys is None:
+        keys = [f"author{i:03d}{rng.choice(['', ':', '-'])}{2000 + i % 25}{rng.choice(WORDS[:8])}" for i in range(400)]
     (folder / "chapters").mkdir(parents=True, exist_ok=True)
     for number in range(1, chapters + 1):
         text = chapter(rng, number, keys, total_bytes // chapters)
@@ -68,27 +65,11 @@ def write_thesis(folder: Path, chapters: int = 12, total_bytes: int = 1_000_000,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--chapters", type=int, default=12)
-    parser.add_argument("--keep", type=Path, help="write the thesis here instead of a temporary folder")
+    parser.add_argument("folder", type=Path, help="where to write the thesis")
     args = parser.parse_args()
-
-    from innoref.citekeys import read_citations
-
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = args.keep or Path(tmp)
-        thesis = write_thesis(folder, args.chapters)
-        size = sum(p.stat().st_size for p in folder.rglob("*.tex"))
-        times = []
-        for _ in range(args.runs):
-            start = time.perf_counter()
-            cited = read_citations([thesis])
-            times.append(time.perf_counter() - start)
-    median = statistics.median(times)
-    print(f"{len(cited.files)} files, {size / 1e6:.2f} MB, {len(cited.citations)} citations of "
-          f"{len(cited.keys())} keys")
-    print(f"read_citations: median {median * 1000:.1f} ms, min {min(times) * 1000:.1f} ms, "
-          f"max {max(times) * 1000:.1f} ms over {args.runs} runs (target < {TARGET_SECONDS * 1000:.0f} ms)")
+    main_file = write_thesis(args.folder)
+    size = sum(p.stat().st_size for p in args.folder.rglob("*.tex"))
+    print(f"wrote {main_file} and its chapters, {size / 1e6:.2f} MB")
 
 
 if __name__ == "__main__":
