@@ -135,6 +135,7 @@ class Case:
     expect: tuple[int, ...] = (0,)
     pipe: bool = False  # output to a pipe as in a script (no TTY_COMPATIBLE): plain lines, no Rich
     within: tuple[str, float] | None = None  # (the start of another case's name, factor): a relative target
+    env: Callable[[Bench], dict[str, str]] | None = None  # more environment (a shell's completion request)
 
 
 @dataclass
@@ -372,6 +373,17 @@ register(Case("`innoref cited thesis.tex -o refs.bib`: a 1 MB thesis in 13 files
               lambda b: ["--data", str(b.corpus()), "cited", str(b.root / "thesis" / "thesis.tex"),
                          "-o", str(b.root / "thesis" / "refs.bib")], 0.5, prepare=_write_thesis))
 
+# --- issue 15: a shell's completion request (bash, Tab after `innoref show kri`), answered from the index.
+
+
+def _completion(bench: Bench) -> dict[str, str]:
+    words = f"innoref --data {bench.corpus()} show {_first_key(bench)[:3]}"
+    return {"_INNOREF_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": "4"}
+
+
+register(Case("`innoref show KEY` completed by the shell (Tab after three letters of a key) on {n} records", lambda b: [], 0.2,
+              prepare=_warm(_big("list", "--limit", "1")), env=_completion, pipe=True))
+
 def time_case(bench: Bench, case: Case, runs: int, log: Callable[[str], None]) -> Result:
     result = Result(case)
     if case.prepare:
@@ -380,7 +392,9 @@ def time_case(bench: Bench, case: Case, runs: int, log: Callable[[str], None]) -
         if case.before:
             case.before(bench)
         argv = innoref_command() + case.argv(bench)
-        env = {k: v for k, v in bench.env.items() if k != "TTY_COMPATIBLE"} if case.pipe else bench.env
+        env = {k: v for k, v in bench.env.items() if k != "TTY_COMPATIBLE"} if case.pipe else dict(bench.env)
+        if case.env is not None:
+            env.update(case.env(bench))
         start = time.perf_counter()
         done = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         elapsed = time.perf_counter() - start

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -80,3 +82,28 @@ def test_readme_lists_the_search_fields_of_the_one_table():
         assert weight == (f"{f.weight:g}" if f.weight else "—"), f.name
     other = next(f for f in FIELDS if not f.queryable)
     assert f"weight {other.weight:g})" in README
+
+
+PYTHON_TYPE = re.compile(r"<(str|int|float|bool|path|file|text|list\[[^\]]*\]|[a-z]+ range)>|\{[a-z_]+\}")
+
+
+@pytest.mark.parametrize("columns", ["60", "80", "100"])
+def test_help_names_things_not_python_types_and_cuts_nothing(cli, columns):
+    import typer.main
+
+    from innoref.cli import load_commands
+
+    group = typer.main.get_command(load_commands())
+    top = cli("--help", env={"COLUMNS": columns})
+    assert top.exit_code == 0
+    listed = top.stdout.split("Commands:", 1)[1]
+    assert "..." not in listed, listed
+    for name in group.commands:
+        assert f"  {name} " in listed
+        page = cli(name, "--help", env={"COLUMNS": columns}).stdout
+        assert not PYTHON_TYPE.search(page), f"innoref {name} --help shows a type: {PYTHON_TYPE.search(page)[0]}"
+    add = cli("add", "--help", env={"COLUMNS": "100"}).stdout
+    assert '-a, --author "FAMILY, GIVEN"' in add and "-t, --type TYPE" in add and "--no-input  " in add
+    assert "Usage: innoref cite [OPTIONS] KEY..." in cli("cite", "--help").stdout
+    assert "Usage: innoref list [OPTIONS] [QUERY]" in cli("list", "--help").stdout
+    assert "-s, --sort year|author|title|key" in cli("list", "--help", env={"COLUMNS": "100"}).stdout

@@ -6,6 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from innoref.cli import complete
+
 from innoref.cli.app import command, location, waiting
 from innoref.cli.paths import shown
 
@@ -23,12 +25,12 @@ def interactive() -> bool:
 @command("add")
 def add_cli(
     ctx: typer.Context,
-    type_: Annotated[Text, typer.Option("--type", "-t", help="report, book, article, chapter, thesis, webpage or misc.")] = None,
+    type_: Annotated[Text, typer.Option("--type", "-t", metavar="TYPE", autocompletion=complete.types, help="report, book, article, chapter, thesis, webpage or misc.")] = None,
     title: Annotated[Text, typer.Option("--title", help="The title as written on the work; subtitle after ': '.")] = None,
-    author: Annotated[Many, typer.Option("--author", "-a", help='An author, "Family, Given"; an organisation in braces, "{KS}". Repeat for more.')] = None,
-    editor: Annotated[Many, typer.Option("--editor", help='An editor, written as --author. Repeat for more.')] = None,
-    year: Annotated[Text, typer.Option("--year", "-y", help="Year of publication, or n.d. when there is none.")] = None,
-    date: Annotated[Text, typer.Option("--date", help="A fuller date: YYYY-MM or YYYY-MM-DD.")] = None,
+    author: Annotated[Many, typer.Option("--author", "-a", metavar='"FAMILY, GIVEN"', help='An author, "Family, Given"; an organisation in braces, "{KS}". Repeat for more.')] = None,
+    editor: Annotated[Many, typer.Option("--editor", metavar='"FAMILY, GIVEN"', help='An editor, written as --author. Repeat for more.')] = None,
+    year: Annotated[Text, typer.Option("--year", "-y", metavar="YEAR", help="Year of publication, or n.d. when there is none.")] = None,
+    date: Annotated[Text, typer.Option("--date", metavar="YYYY-MM-DD", help="A fuller date: YYYY-MM or YYYY-MM-DD.")] = None,
     publisher: Annotated[Text, typer.Option("--publisher", help="Publisher; the institution for reports, the university for theses.")] = None,
     place: Annotated[Text, typer.Option("--place", help="Place of publication.")] = None,
     series: Annotated[Text, typer.Option("--series", help='Report or book series, e.g. "Fafo-rapport".')] = None,
@@ -41,12 +43,12 @@ def add_cli(
     issue: Annotated[Text, typer.Option("--issue", help="Issue (articles).")] = None,
     pages: Annotated[Text, typer.Option("--pages", help="Pages, e.g. 4-19.")] = None,
     url: Annotated[Text, typer.Option("--url", help="Web address (http:// or https://).")] = None,
-    accessed: Annotated[Text, typer.Option("--accessed", help="When a web page was read, YYYY-MM-DD.")] = None,
+    accessed: Annotated[Text, typer.Option("--accessed", metavar="YYYY-MM-DD", help="When a web page was read, YYYY-MM-DD.")] = None,
     doi: Annotated[Text, typer.Option("--doi", help="DOI, 10.NNNN/suffix (a doi.org address works too).")] = None,
     isbn: Annotated[Text, typer.Option("--isbn", help="ISBN-10 or ISBN-13; the check digit is verified.")] = None,
-    lang: Annotated[Text, typer.Option("--lang", help="Language code: nb, nn, sv, en, ...")] = None,
-    theme: Annotated[Many, typer.Option("--theme", help="A theme id from themes.yaml. Repeat for more.")] = None,
-    keyword: Annotated[Many, typer.Option("--keyword", "-k", help="A keyword. Repeat for more.")] = None,
+    lang: Annotated[Text, typer.Option("--lang", metavar="CODE", autocompletion=complete.choices("nb", "nn", "en", "sv", "da"), help="Language code: nb, nn, sv, en, ...")] = None,
+    theme: Annotated[Many, typer.Option("--theme", metavar="THEME", autocompletion=complete.themes, help="A theme id from themes.yaml. Repeat for more.")] = None,
+    keyword: Annotated[Many, typer.Option("--keyword", "-k", metavar="WORD", help="A keyword. Repeat for more.")] = None,
     abstract: Annotated[Text, typer.Option("--abstract", help="Abstract.")] = None,
     note: Annotated[Text, typer.Option("--note", help="A note.")] = None,
     availability: Annotated[Text, typer.Option("--availability", help='Where to get it, e.g. "print only".')] = None,

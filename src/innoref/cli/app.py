@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Annotated, Optional
 
 import typer
+
+from innoref.cli import complete
 from typer.core import TyperGroup
 
 from innoref import __version__
@@ -20,11 +22,23 @@ class InnorefGroup(TyperGroup):
     (commands compute before they print, so nothing is shown twice)."""
 
     def get_params(self, ctx):  # type: ignore[override]
-        from innoref.cli.params import use_coercion
+        from innoref.cli.params import readable_help, use_coercion
 
         params = super().get_params(ctx)
         use_coercion(params)
+        readable_help(params)
         return params
+
+    def format_commands(self, ctx, formatter):  # type: ignore[override]
+        """The commands with the first sentence of their help, wrapped, never cut with "..."."""
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(limit=1_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx):  # type: ignore[override]
         import sqlite3
@@ -59,7 +73,7 @@ app = typer.Typer(
         "cite and export."
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
     # Plain help and usage errors: Typer's Rich help imports rich.markdown and
@@ -89,6 +103,7 @@ def main_options(
         typer.Option(
             "--data",
             metavar="DIR",
+            autocompletion=complete.files(folders_only=True),
             help="Library folder (holding literature.yaml and themes.yaml). "
             "Default: $INNOREF_DATA, else ./data, else your user library.",
         ),
@@ -99,6 +114,7 @@ def main_options(
             "--wait",
             metavar="SECONDS",
             min=0,
+            show_default=False,
             help="How long a command that writes waits for the library's lock, held by another "
             "innoref, before it gives up (default 30).",
         ),

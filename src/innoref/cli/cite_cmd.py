@@ -6,6 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from innoref.cli import complete
+
 from innoref.cli.app import command, open_library
 
 
@@ -26,19 +28,19 @@ def cite_text(lib, keys: list[str], *, narrative: bool, lang: str, markup: str, 
 @command("cite")
 def cite_cli(
     ctx: typer.Context,
-    keys: Annotated[list[str], typer.Argument(metavar="KEY...", help="Keys of the references to cite.")],
+    keys: Annotated[list[str], typer.Argument(metavar="KEY...", autocompletion=complete.keys, help="Keys of the references to cite.")],
     narrative: Annotated[
         bool, typer.Option("--narrative", "-n", help="Narrative form: Moland et al. (2013) instead of (Moland et al., 2013).")
     ] = False,
     lang: Annotated[
-        str, typer.Option("--lang", metavar="en|nb|nn", help="en: 'and'; nb/nn: 'og' in narrative citations, 'u.å.' for no date.")
+        str, typer.Option("--lang", metavar="en|nb|nn", autocompletion=complete.choices("en", "nb", "nn"), help="en: 'and'; nb/nn: 'og' in narrative citations, 'u.å.' for no date.")
     ] = "en",
     markup: Annotated[
-        str, typer.Option("--markup", metavar="text|markdown|html", help="How italic titles (works with no author) look.")
+        str, typer.Option("--markup", metavar="text|markdown|html", autocompletion=complete.choices("text", "markdown", "html"), help="How italic titles (works with no author) look.")
     ] = "text",
     scope: Annotated[
         Optional[str],
-        typer.Option("--scope", metavar="QUERY",
+        typer.Option("--scope", metavar="QUERY", autocompletion=complete.query,
                      help="Assign the 2010a/2010b letters among the references matching QUERY "
                           "(the references of your document) instead of the whole library."),
     ] = None,

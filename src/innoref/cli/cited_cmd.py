@@ -7,6 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from innoref.cli import complete
+
 from innoref.cli.app import command, open_library
 
 SUFFIXES = ".bib (bibtex), .json (csl-json), .ris (ris) or .docx (docx)"
@@ -33,14 +35,15 @@ def advice(unknown, *, warning: bool) -> list[str]:
 def cited_cli(
     ctx: typer.Context,
     documents: Annotated[list[str], typer.Argument(
-        metavar="DOC...", help="LaTeX (.tex), .aux or pandoc Markdown (.md, .qmd, .Rmd) files; \\input and "
+        metavar="DOC...", autocompletion=complete.files(".tex", ".ltx", ".aux", ".md", ".markdown", ".qmd", ".rmd"),
+        help="LaTeX (.tex), .aux or pandoc Markdown (.md, .qmd, .Rmd) files; \\input and "
                                "\\include are followed.")],
     fmt: Annotated[Optional[str], typer.Option(
-        "--format", "-f", metavar="FORMAT",
+        "--format", "-f", metavar="FORMAT", autocompletion=complete.formats,
         help="Output format, as for export. Default: from the --output name (" + SUFFIXES + "); on standard "
              "output bibtex for LaTeX, csl-json for Markdown.")] = None,
     output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", metavar="FILE",
+        "--output", "-o", metavar="FILE", autocompletion=complete.files(),
         help="Write to FILE (whole or not at all); an unchanged bibliography leaves the file as it is, so "
              "make and latexmk see nothing new.")] = None,
     check: Annotated[bool, typer.Option(
@@ -50,9 +53,9 @@ def cited_cli(
         "--allow-missing", help="Write the bibliography of the keys found, with a warning for each unknown "
                                 "key, instead of an error.")] = False,
     lang: Annotated[Optional[str], typer.Option(
-        "--lang", metavar="en|nb|nn", help="Language of APA terms (apa and docx). Default: en.")] = None,
+        "--lang", metavar="en|nb|nn", autocompletion=complete.choices("en", "nb", "nn"), help="Language of APA terms (apa and docx). Default: en.")] = None,
     markup: Annotated[Optional[str], typer.Option(
-        "--markup", metavar="text|markdown|html", help="How APA italics look (apa). Default: text.")] = None,
+        "--markup", metavar="text|markdown|html", autocompletion=complete.choices("text", "markdown", "html"), help="How APA italics look (apa). Default: text.")] = None,
 ) -> None:
     """Write the bibliography of documents: exactly the references they cite.
 

@@ -6,6 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from innoref.cli import complete
+
 from innoref.cli.app import command, location, waiting
 from innoref.cli.paths import shown
 
@@ -22,9 +24,9 @@ def can_ask() -> bool:
 @command("edit")
 def edit_cli(
     ctx: typer.Context,
-    key: Annotated[str, typer.Argument(help="The key of the reference to change.")],
-    set_: Annotated[Optional[list[str]], typer.Option("--set", "-s", metavar="FIELD=VALUE", help='Set a field, e.g. --set year=2013, --set "authors=Moland, Leif E.; Lien, Lise", --set extra.pagetotal=123. Repeat for more.')] = None,
-    unset: Annotated[Optional[list[str]], typer.Option("--unset", metavar="FIELD", help="Remove a field (or extra.NAME). Repeat for more.")] = None,
+    key: Annotated[str, typer.Argument(metavar="KEY", autocompletion=complete.keys, help="The key of the reference to change.")],
+    set_: Annotated[Optional[list[str]], typer.Option("--set", "-s", metavar="FIELD=VALUE", autocompletion=complete.fields, help='Set a field, e.g. --set year=2013, --set "authors=Moland, Leif E.; Lien, Lise", --set extra.pagetotal=123. Repeat for more.')] = None,
+    unset: Annotated[Optional[list[str]], typer.Option("--unset", metavar="FIELD", autocompletion=complete.field_names, help="Remove a field (or extra.NAME). Repeat for more.")] = None,
     allow_duplicate: Annotated[bool, typer.Option("--allow-duplicate", help="Keep the change even if the record then duplicates another.")] = False,
 ) -> None:
     """Change one reference: --set field=value and --unset field, or the whole record in $EDITOR.

@@ -7,6 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from innoref.cli import complete
+
 from innoref.cli import filters
 from innoref.cli.app import command, open_library
 
@@ -38,20 +40,20 @@ def _format_help() -> str:
 def export_cli(
     ctx: typer.Context,
     query: filters.QueryArgument = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help=_format_help())] = ...,  # type: ignore[assignment]
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", autocompletion=complete.formats, help=_format_help())] = ...,  # type: ignore[assignment]
     output: Annotated[
         Optional[Path],
-        typer.Option("--output", "-o", metavar="FILE",
+        typer.Option("--output", "-o", metavar="FILE", autocompletion=complete.files(),
                      help="Write to FILE (whole or not at all) instead of standard output."),
     ] = None,
     lang: Annotated[
         Optional[str],
-        typer.Option("--lang", metavar="en|nb|nn",
+        typer.Option("--lang", metavar="en|nb|nn", autocompletion=complete.choices("en", "nb", "nn"),
                      help="Language of APA terms: en (APA 7), nb or nn (Sikt's Norsk APA-manual). Default: en."),
     ] = None,
     markup: Annotated[
         Optional[str],
-        typer.Option("--markup", metavar="text|markdown|html",
+        typer.Option("--markup", metavar="text|markdown|html", autocompletion=complete.choices("text", "markdown", "html"),
                      help="How APA italics look: text (none), markdown (*...*) or html (<i>...</i>). Default: text."),
     ] = None,
     author: filters.Author = None,

@@ -43,6 +43,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from innoref.cli import complete
+
 if TYPE_CHECKING:
     from innoref.query import Query
 
@@ -52,6 +54,7 @@ QueryArgument = Annotated[
     Optional[str],
     typer.Argument(
         metavar="[QUERY]",
+        autocompletion=complete.query,
         help='Query: terms (all must match), "a phrase", field:value, year:2010..2013, '
         "-term or NOT term, OR, (groups). Quote it as one argument; put -- before a query "
         "that starts with '-'. See the README for the whole language.",
@@ -70,12 +73,12 @@ Year = Annotated[
 ]
 Theme = Annotated[
     Optional[str],
-    typer.Option("--theme", metavar="THEME", rich_help_panel=_PANEL, show_default=False,
+    typer.Option("--theme", metavar="THEME", rich_help_panel=_PANEL, show_default=False, autocompletion=complete.themes,
                  help="Only references with this theme (its id or a word of its name)."),
 ]
 Type = Annotated[
     Optional[str],
-    typer.Option("--type", metavar="TYPE", rich_help_panel=_PANEL, show_default=False,
+    typer.Option("--type", metavar="TYPE", rich_help_panel=_PANEL, show_default=False, autocompletion=complete.types,
                  help="Only this type: report, book, article, chapter, thesis, webpage or misc."),
 ]
 Publisher = Annotated[
@@ -86,6 +89,7 @@ Publisher = Annotated[
 Lang = Annotated[
     Optional[str],
     typer.Option("--lang", metavar="CODE", rich_help_panel=_PANEL, show_default=False,
+                 autocompletion=complete.choices("nb", "nn", "en", "sv", "da"),
                  help="Only references in this language: nb, nn, sv, en, ..."),
 ]
 

@@ -7,16 +7,18 @@ from typing import Annotated, Optional
 
 import typer
 
+from innoref.cli import complete
+
 from innoref.cli.app import command, location, waiting
 from innoref.cli.paths import shown
 
 @command("import")
 def import_cli(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="The file to import: .bib, .json (CSL-JSON) or .ris.")],
-    theme: Annotated[Optional[str], typer.Option("--theme", help="Give every imported record this theme id.")] = None,
+    file: Annotated[Path, typer.Argument(metavar="FILE", autocompletion=complete.files(".bib", ".bibtex", ".json", ".ris", ".txt"), help="The file to import: .bib, .json (CSL-JSON) or .ris.")],
+    theme: Annotated[Optional[str], typer.Option("--theme", metavar="THEME", autocompletion=complete.themes, help="Give every imported record this theme id.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Check and report everything, but write nothing.")] = False,
-    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="bibtex, csl-json or ris, when the file name does not tell.")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", metavar="bibtex|csl-json|ris", autocompletion=complete.choices("bibtex", "csl-json", "ris"), help="bibtex, csl-json or ris, when the file name does not tell.")] = None,
     allow_duplicate: Annotated[bool, typer.Option("--allow-duplicate", help="Import entries even when the library (or the file) has the same work.")] = False,
 ) -> None:
     """Import records from BibTeX/biblatex, CSL-JSON (Zotero) or RIS.

@@ -6,6 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from innoref.cli import complete
+
 from innoref.cli import filters
 from innoref.cli.app import command, open_library
 
@@ -20,9 +22,9 @@ def list_cli(
     type_: filters.Type = None,
     publisher: filters.Publisher = None,
     lang: filters.Lang = None,
-    sort: Annotated[str, typer.Option("--sort", "-s", help="Sort by year, author, title or key.")] = "year",
+    sort: Annotated[str, typer.Option("--sort", "-s", metavar="year|author|title|key", autocompletion=complete.sorts, help="Sort by year, author, title or key.")] = "year",
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")] = False,
-    limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="Show at most this many.")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", "-n", metavar="N", min=1, help="Show at most this many.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array of records.")] = False,
 ) -> None:
     """List the references: key, authors, year, title, publisher or series.

@@ -11,6 +11,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from innoref.cli import complete
+
 from innoref.cli import filters
 from innoref.cli.app import command, open_library
 
@@ -31,7 +33,7 @@ def page_cli(
     ctx: typer.Context,
     output: Annotated[
         Path,
-        typer.Option("--output", "-o", metavar="FILE.html", show_default=False,
+        typer.Option("--output", "-o", metavar="FILE.html", show_default=False, autocompletion=complete.files(".html", ".htm"),
                      help="Write the page to this file (whole or not at all); '-' writes to standard output."),
     ],
     query: filters.QueryArgument = None,
@@ -42,7 +44,7 @@ def page_cli(
     publisher: filters.Publisher = None,
     lang: Annotated[
         str,
-        typer.Option("--lang", metavar="nb|nn|en",
+        typer.Option("--lang", metavar="nb|nn|en", autocompletion=complete.choices("nb", "nn", "en"),
                      help="Language of the page and of the APA terms: nb (bokmål), nn (nynorsk) or en. "
                      "To choose references by language, use the query: lang:sv."),
     ] = "nb",

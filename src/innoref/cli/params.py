@@ -1,4 +1,5 @@
-"""innoref's own command class: parameters turned into values without Pydantic.
+"""innoref's own command class: parameters turned into values without Pydantic, and help that
+names things rather than Python types.
 
 Typer 0.29 coerces every parameter through a Pydantic ``TypeAdapter`` it builds at
 run time; importing Pydantic and building the adapters costs about 60 ms on every
@@ -6,6 +7,12 @@ run, more than a search on the shipped list takes. innoref's options have a hand
 of types (text, whole numbers, decimals, paths and lists of text), so
 :class:`Coercion` converts those itself, with Typer's own messages for bad values;
 a parameter of any other type keeps Typer's coercion. Only the CLI layer uses this.
+
+Typer 0.29 also prints a parameter's Python type in help (``-t, --type <str>``,
+``KEY... <list[str]>``) even when it has a metavar, with no setting to hide it. The
+command's parameters are given help of their own here: an option shows its metavar
+(or its name in capitals), a flag nothing, an argument its metavar, and the usage line
+reads as Unix usage lines do (``KEY``, ``[QUERY]``, ``KEY...``).
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from pathlib import Path
 from typing import Any, get_args, get_origin
 
 import typer
-from typer.core import TyperCommand
+from typer.core import TyperArgument, TyperCommand, TyperOption
 
 _SIMPLE = (str, int, float, Path, bool)
 
@@ -78,10 +85,53 @@ def use_coercion(params: list[Any]) -> None:
             param._runtime_param = coercion
 
 
+class _Argument(TyperArgument):
+    """An argument named by its metavar alone (no ``<type>``), in help and in the usage line."""
+
+    def _name(self) -> str:
+        name = self.metavar or (self.name or "").upper()
+        if self.nargs != 1 and not name.endswith("..."):
+            name += "..."
+        return name
+
+    def display_type_rich(self, ctx: Any) -> None:  # type: ignore[override]
+        return None
+
+    def _rich_display_name(self) -> str:
+        return self._name().strip("[]")
+
+    def _usage_display_name(self) -> str:
+        name = self._name()
+        return name if self.required or name.startswith("[") else f"[{name}]"
+
+
+class _Option(TyperOption):
+    """An option shown with its metavar, or its long name in capitals; a flag with nothing."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:  # type: ignore[override]
+        if self.is_flag or self.count:
+            return None
+        if self.metavar is not None:
+            return self.metavar
+        longest = max(self.opts, key=len)
+        return longest.lstrip("-").upper().replace("-", "_")
+
+
+def readable_help(params: list[Any]) -> None:
+    """Give Typer's parameters the help of :class:`_Argument` and :class:`_Option`."""
+    for param in params:
+        if type(param) is TyperArgument:
+            param.__class__ = _Argument
+        elif type(param) is TyperOption:
+            param.__class__ = _Option
+
+
 class InnorefCommand(TyperCommand):
-    """A Typer command whose simple parameters (``--help`` too) are coerced by :class:`Coercion`."""
+    """A Typer command whose simple parameters (``--help`` too) are coerced by :class:`Coercion`,
+    with help that names things (:func:`readable_help`)."""
 
     def get_params(self, ctx: Any) -> list[Any]:
         params = super().get_params(ctx)
         use_coercion(params)
+        readable_help(params)
         return params

@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from innoref.cli import complete
+
 from innoref.cli.app import command, location, waiting
 
 
@@ -19,7 +21,7 @@ def can_ask() -> bool:
 @command("remove")
 def remove_cli(
     ctx: typer.Context,
-    keys: Annotated[list[str], typer.Argument(help="Keys of the references to remove.")],
+    keys: Annotated[list[str], typer.Argument(metavar="KEY...", autocompletion=complete.keys, help="Keys of the references to remove.")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Remove references by key, after confirmation on a terminal.

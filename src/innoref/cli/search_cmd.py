@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from innoref.cli import filters
+from innoref.cli import complete, filters
 from innoref.cli.app import command, open_library
 
 
@@ -36,6 +36,7 @@ def search_cli(
         str,
         typer.Argument(
             metavar="QUERY",
+            autocompletion=complete.query,
             help='Terms (all must match), "a phrase", field:value, year:2010..2013, -term or '
             "NOT term, OR, (groups). Quote it as one argument; put -- before a query that "
             "starts with '-'. See the README for the whole language.",

@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from innoref.cli import complete
+
 from innoref.cli.app import command, open_library
 
 
@@ -32,7 +34,7 @@ def describe(ref, theme_names: dict[str, str]) -> list[tuple[str, str]]:
 @command("show")
 def show_cli(
     ctx: typer.Context,
-    key: Annotated[str, typer.Argument(help="The reference's key.")],
+    key: Annotated[str, typer.Argument(metavar="KEY", autocompletion=complete.keys, help="The reference's key.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the record as JSON.")] = False,
 ) -> None:
     """Show every field of one reference, with its themes by name and its APA reference.

@@ -6,13 +6,15 @@ from typing import Annotated, Optional
 
 import typer
 
+from innoref.cli import complete
+
 from innoref.cli.app import command, open_library
 
 
 @command("themes")
 def themes_cli(
     ctx: typer.Context,
-    theme_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help="A theme id, to show its description and references.")] = None,
+    theme_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", autocompletion=complete.themes, help="A theme id, to show its description and references.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List the themes and how many references each has.
