@@ -9,6 +9,8 @@ import sys
 
 import pytest
 
+from conftest import load
+
 KEYS_BY_YEAR = [
     "bolkesjo1999fylkeskommunen",
     "frankelius2009innovativa",
@@ -274,3 +276,29 @@ def test_counts_are_worded_in_the_singular_for_one(make_library, cli, tmp_path):
     assert cli("export", "-f", "bibtex", "-o", str(out), data=folder).stderr == f"wrote 1 reference to {out}\n"
     page = cli("page", "-o", str(tmp_path / "a.html"), data=folder)
     assert page.stderr == f"wrote 1 reference in 0 themes to {tmp_path / 'a.html'}\n"
+
+
+@pytest.mark.parametrize("columns", [60, 80, 100, 140])
+@pytest.mark.parametrize("command", [["list"], ["search", "kommune"], ["themes", "innovasjon"]])
+def test_tables_fit_the_terminal_and_every_title_can_be_read(cli, library, columns, command):
+    env = {"TTY_COMPATIBLE": "1", "COLUMNS": str(columns), "NO_COLOR": "1"}
+    shown = cli(*command, data=library, env=env)
+    assert shown.exit_code == 0, shown.stderr
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", shown.stdout).splitlines()
+    assert max(len(line) for line in lines) <= columns
+    header = next(line for line in lines if "title" in line)
+    start = header.index("title") - 1
+    end = header.index("┃", start)
+    column = " ".join(line[start:end] for line in lines if line.startswith("│"))
+    assert "…" not in column
+    words = column.split()
+    for ref in load(library).references():
+        if command[0] != "search" or "kommun" in ref.title.lower():
+            for word in ref.title.split():
+                assert word in words, (word, columns)
+    keys = [line.split("│")[1 + (command[0] == "search")].strip() for line in lines if line.startswith("│")]
+    assert any(k.startswith("moland") for k in keys)  # the key's start stays
+    if columns >= 140:
+        assert "publisher / series" in header and "authors" in header
+    if columns >= 80:
+        assert "authors" in header

@@ -87,18 +87,90 @@ def print_records_json(records: list[dict[str, Any]]) -> None:
     sys.stdout.write(to_json(records, indent=2).decode("utf-8") + "\n")
 
 
+TITLE_MIN = 24  # a title column narrower than this breaks common words; below it, columns go
+
+
+class Layout:
+    """The widths of a reference table's columns at one terminal width (None: the column is left out).
+
+    The title is what a reader reads, so it keeps at least :data:`TITLE_MIN` characters and takes
+    the rest of the line; the others give way first, in this order: the publisher column
+    shrinks, then the authors, then the publisher goes, then the key is shortened (elided in the
+    middle, so its start and its end stay), then the authors go.
+    """
+
+    def __init__(self, width: int, keys: Iterable[str], lead: Iterable[int] = ()):
+        self.lead = list(lead)  # the widths of columns before the key (search's score)
+        longest = max((len(k) for k in keys), default=3)
+        self.key: int = max(3, min(longest, 34))
+        self.authors: int | None = 22
+        self.year = 4
+        self.publisher: int | None = 24
+
+        def over() -> int:
+            columns = [*self.lead, self.key, self.authors, self.year, self.publisher, TITLE_MIN]
+            return 1 + sum(w + 3 for w in columns if w is not None) - width
+
+        def shrink(name: str, least: int) -> None:
+            now = getattr(self, name)
+            if now is not None and over() > 0:
+                setattr(self, name, max(least, min(now, now - over())))
+
+        shrink("publisher", 14)
+        shrink("authors", 12)
+        if over() > 0:
+            self.publisher = None
+        shrink("key", min(self.key, 12))
+        if over() > 0:
+            self.authors = None
+        self.title = max(10, TITLE_MIN - over())
+
+
+def elide_middle(text: str, width: int) -> str:
+    """``text`` in ``width`` characters, its middle replaced by "…": ``moland…nettverk``."""
+    if len(text) <= width:
+        return text
+    head = width // 2
+    tail = width - 1 - head
+    return text[:head] + "…" + (text[-tail:] if tail else "")
+
+
 def reference_table(refs, title: str | None = None):
+    """The references as a table that fits the terminal (see :class:`Layout`)."""
+    refs = list(refs)
+    layout = Layout(console_width(), [r.key for r in refs])
+    table = table_for(layout, title=title)
+    for ref in refs:
+        table.add_row(*layout_cells(layout, texts(reference_cells(ref, key_width=layout.key))))
+    return table
+
+
+def console_width() -> int:
+    return console().width
+
+
+def table_for(layout: Layout, *, title: str | None = None, lead: Iterable[tuple[str, dict]] = ()):
+    """An empty table with the columns of ``layout`` (``lead``: names and options of columns before)."""
     from rich.table import Table
 
-    table = Table(title=title, header_style="bold", expand=True)
-    table.add_column("key", style="cyan", no_wrap=True)
-    table.add_column("authors", max_width=22)
-    table.add_column("year", justify="right", no_wrap=True)
-    table.add_column("title", ratio=1)
-    table.add_column("publisher / series", max_width=24)
-    for ref in refs:
-        table.add_row(*texts(reference_cells(ref)))
+    table = Table(title=title, header_style="bold")
+    for (name, options), width in zip(lead, layout.lead):
+        table.add_column(name, width=width, **options)
+    table.add_column("key", style="cyan", no_wrap=True, width=layout.key, overflow="crop")
+    if layout.authors is not None:
+        table.add_column("authors", width=layout.authors, overflow="fold")
+    table.add_column("year", justify="right", no_wrap=True, width=layout.year)
+    table.add_column("title", width=layout.title, overflow="fold")
+    if layout.publisher is not None:
+        table.add_column("publisher / series", width=layout.publisher, overflow="fold")
     return table
+
+
+def layout_cells(layout: Layout, cells: list) -> list:
+    """The five cells of a reference (key, authors, year, title, where) for the columns ``layout`` keeps."""
+    key, authors, year, title, where = cells
+    out = [key] + ([authors] if layout.authors is not None else []) + [year, title]
+    return out + ([where] if layout.publisher is not None else [])
 
 
 def texts(values: Iterable[Any]) -> list:
@@ -108,12 +180,14 @@ def texts(values: Iterable[Any]) -> list:
     return [Text(str(v)) for v in values]
 
 
-def reference_cells(ref) -> list[str]:
+def reference_cells(ref, key_width: int | None = None) -> list[str]:
+    """Key, authors, year, title, and publisher or series; the key elided to ``key_width``."""
     year = str(ref.year) if ref.year is not None else "n.d."
     where = ref.publisher or ref.journal or ""
     if ref.series:
         where = f"{where} ({ref.series}{' ' + ref.number if ref.number else ''})" if where else ref.series
-    return [ref.key, ref.short_authors(), year, ref.title, where]
+    key = ref.key if key_width is None else elide_middle(ref.key, key_width)
+    return [key, ref.short_authors(), year, ref.title, where]
 
 
 # A progress bar appears only when the work takes longer than this (seconds).

@@ -88,21 +88,15 @@ def search_cli(
         return
     con = output.console()
     from innoref.search import word_test
-    from rich.table import Table
-
     predicates = wanted.scoring()
     tests = {f: word_test(predicates, f) for f in ("key", "author", "title", "publisher", "series", "journal")}
     where = _any(tests["publisher"], tests["series"], tests["journal"])
-    table = Table(header_style="bold", expand=True)
-    table.add_column("score", justify="right", no_wrap=True)
-    table.add_column("key", style="cyan", max_width=20, overflow="fold")
-    table.add_column("authors", max_width=18)
-    table.add_column("year", justify="right", no_wrap=True)
-    table.add_column("title", ratio=1, min_width=28)
-    table.add_column("publisher / series", max_width=20)
+    layout = output.Layout(con.width, [ref.key for ref, _ in shown], lead=[5])
+    table = output.table_for(layout, lead=[("score", {"justify": "right", "no_wrap": True})])
     for ref, score in shown:
-        key, authors, year_, title, place = output.reference_cells(ref)
-        table.add_row(f"{score:.2f}", highlighted(key, tests["key"]), highlighted(authors, tests["author"]),
-                      year_, highlighted(title, tests["title"]), highlighted(place, where))
+        key, authors, year_, title, place = output.reference_cells(ref, key_width=layout.key)
+        cells = [highlighted(key, tests["key"]), highlighted(authors, tests["author"]), year_,
+                 highlighted(title, tests["title"]), highlighted(place, where)]
+        table.add_row(f"{score:.2f}", *output.layout_cells(layout, cells))
     con.print(table)
     con.print(f"[dim]{len(shown)} of {output.count(total, 'matching reference')} ({size} in the library)[/dim]")
