@@ -149,14 +149,22 @@ def test_headings_in_order_grouped_by_theme(make_page, library):
     assert levels[0] == 1 and levels.count(1) == 1
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:]))
     sections = tree.root.find_all("section")
-    assert [s.attrs["id"] for s in sections] == ["tema-kompetanse-rekruttering", "tema-innovasjon"]
-    assert [s.find_all("h2")[0].text() for s in sections] == ["Kompetanse og rekruttering", "Innovasjon"]
-    assert "frivillig sektor og næringsliv" in sections[1].find_all("p")[0].text()  # the theme's description
+    # Every theme of themes.yaml has its section, in the file's order: the programme's four main
+    # themes and innovation, whether or not the list has references for them yet.
+    assert [s.attrs["id"] for s in sections] == ["tema-sykefravaer", "tema-heltid-deltid",
+                                                 "tema-kompetanse-rekruttering", "tema-omdomme", "tema-innovasjon"]
+    assert [s.find_all("h2")[0].text() for s in sections] == [
+        "Sykefravær og nærvær", "Heltid–deltid (heltidskultur)", "Kompetanse og rekruttering", "Omdømme", "Innovasjon"]
+    assert "frivillig sektor og næringsliv" in sections[4].find_all("p")[0].text()  # the theme's description
     keys = [[li.attrs["data-key"] for li in s.find_all("li")] for s in sections]
-    assert keys[0] == ["moland2010strategisk"]
-    assert len(keys[1]) == 7 and keys[1][0] == "bolkesjo1999fylkeskommunen"  # APA order: Bolkesjø first
+    assert keys[0] == keys[1] == keys[3] == []
+    for empty in (sections[0], sections[1], sections[3]):
+        assert empty.find_all("p")[-1].text() == "Ingen referanser til dette temaet ennå."
+    assert keys[2] == ["moland2010strategisk"]
+    assert len(keys[4]) == 7 and keys[4][0] == "bolkesjo1999fylkeskommunen"  # APA order: Bolkesjø first
     nav = tree.root.find_all("nav")[0]
-    assert [a.text() for a in nav.find_all("a")] == ["Kompetanse og rekruttering", "Innovasjon"]
+    assert [a.text() for a in nav.find_all("a")] == [s.find_all("h2")[0].text() for s in sections]
+    assert "(0 referanser)" in nav.text()
 
 
 def test_every_reference_as_its_apa_line(make_page, library):
@@ -232,11 +240,11 @@ def test_links_say_where_they_go_and_references_without_a_theme_come_last(make_p
         if not a.attrs["href"].startswith("#"):
             assert a.text() == a.attrs["href"]  # the link's text is where it goes
     sections = tree.root.find_all("section")
-    assert [s.attrs["id"] for s in sections] == ["tema-innovasjon", "uten-tema"]
+    assert [s.attrs["id"] for s in sections][-2:] == ["tema-innovasjon", "uten-tema"]
     assert sections[-1].find_all("h2")[0].text() == "Uten tema"
     assert [li.attrs["data-key"] for li in sections[-1].find_all("li")] == ["krd2013nettside", "vike2001nye"]
     assert "<i>&lt;Nye&gt; tider &amp; gamle</i>" in text  # text is escaped, never markup
-    article = sections[0].find_all("li")[0]
+    article = sections[-2].find_all("li")[0]
     assert [i.text() for i in article.find_all("i")] == ["Stat & Styring", "25"]  # journal and volume in italics
 
 
@@ -246,7 +254,10 @@ def test_other_languages(make_page, library):
     assert tree.root.find_all("title")[0].text() == "Reading list"
     assert "7 references in APA 7 style, grouped by theme." in text and "Generated" in text and "March 5, 2024" in text
     h2 = [h.text() for h in tree.root.find_all("h2")]
-    assert h2 == ["Themes", "Skills and recruitment (Kompetanse og rekruttering)", "Innovation (Innovasjon)"]
+    assert h2 == ["Themes", "Sickness absence and presence at work (Sykefravær og nærvær)",
+                  "Full-time and part-time work (Heltid–deltid (heltidskultur))",
+                  "Skills and recruitment (Kompetanse og rekruttering)", "Reputation (Omdømme)", "Innovation (Innovasjon)"]
+    assert "No references on this theme yet." in text
     descriptions = [p for p in tree.root.find_all("p") if "description" in p.classes()]
     assert all(p.attrs.get("lang") == "nb" for p in descriptions)  # the themes' words are Norwegian
     assert "Frankelius, P., &amp; Utbult, M. (2009)." in text  # English APA: comma before "&"
@@ -260,7 +271,10 @@ def test_query_filters_title_and_the_date(make_page, library):
     # One reference, listed under each of its two themes.
     assert [li.attrs["data-key"] for li in tree.root.find_all("li") if "data-key" in li.attrs] == [
         "moland2010strategisk", "moland2010strategisk"]
-    assert [s.attrs["id"] for s in tree.root.find_all("section")] == ["tema-kompetanse-rekruttering", "tema-innovasjon"]
+    assert [s.attrs["id"] for s in tree.root.find_all("section")] == [
+        "tema-sykefravaer", "tema-heltid-deltid", "tema-kompetanse-rekruttering", "tema-omdomme", "tema-innovasjon"]
+    assert "Ingen av referansene i utvalget har dette temaet." in text  # a selection: none of those chosen
+    assert "Ingen referanser til dette temaet ennå." not in text
     assert tree.root.find_all("h1")[0].text() == "Anbefalt litteratur"
     assert "1 referanse i APA 7-stil" in text and "Utvalg: <code>theme:&quot;kompetanse&quot;</code>" in text
     assert 'Laget <time datetime="2024-03-05T14:03:00+00:00">5. mars 2024</time>' in text
@@ -270,8 +284,7 @@ def test_query_filters_title_and_the_date(make_page, library):
     text, tree = make_page(library, "bolkesjoe", "--year", "<2000")
     assert [li.attrs["data-key"] for li in tree.root.find_all("li") if "data-key" in li.attrs] == [
         "bolkesjo1999fylkeskommunen"]
-    assert not tree.root.find_all("nav")  # one section needs no list of contents
-    assert heading_levels(tree) == [1, 2]
+    assert heading_levels(tree) == [1, 2, 2, 2, 2, 2, 2]  # the contents, then every theme
 
 
 def test_cli_errors_write_nothing(cli, library, tmp_path):

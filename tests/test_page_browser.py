@@ -120,7 +120,10 @@ def test_every_reference_is_shown(opened):
     note = opened.find_element(By.CSS_SELECTOR, 'li[data-key="bolkesjo1999fylkeskommunen"] .availability')
     assert note.is_displayed() and "Finnes ikke elektronisk" in note.text
     headings = [h.text for h in opened.find_elements(By.CSS_SELECTOR, "section h2")]
-    assert headings == ["Kompetanse og rekruttering", "Innovasjon"]
+    assert headings == ["Sykefravær og nærvær", "Heltid–deltid (heltidskultur)", "Kompetanse og rekruttering",
+                        "Omdømme", "Innovasjon"]
+    empty = opened.find_element(By.CSS_SELECTOR, "#tema-omdomme p.empty")
+    assert empty.is_displayed() and empty.text == "Ingen referanser til dette temaet ennå."
     status = opened.find_element(By.ID, "filter-status")
     assert status.is_displayed() and status.text == "Viser 7 av 7 referanser."
 
@@ -149,7 +152,8 @@ def test_typing_narrows_the_list(opened, typed, keys):
 def test_a_theme_with_nothing_left_is_hidden_and_clearing_shows_all(opened):
     type_filter(opened, "bolkesjoe")
     sections = {s.get_attribute("id"): s.is_displayed() for s in opened.find_elements(By.CSS_SELECTOR, "section")}
-    assert sections == {"tema-kompetanse-rekruttering": False, "tema-innovasjon": True}
+    assert sections == {"tema-sykefravaer": False, "tema-heltid-deltid": False, "tema-kompetanse-rekruttering": False,
+                        "tema-omdomme": False, "tema-innovasjon": True}
     type_filter(opened, "zzzz")
     assert shown_keys(opened) == []
     assert opened.find_element(By.ID, "filter-nothing").is_displayed()

@@ -63,6 +63,8 @@ class Words:
     skip: str
     count_one: str
     count_many: str  # {n}
+    empty: str  # a theme with no references yet
+    empty_selection: str  # a theme with none among the references the query chose
 
 
 WORDS: dict[str, Words] = {
@@ -84,6 +86,8 @@ WORDS: dict[str, Words] = {
         skip="Hopp til lista",
         count_one="1 referanse",
         count_many="{n} referanser",
+        empty="Ingen referanser til dette temaet ennå.",
+        empty_selection="Ingen av referansene i utvalget har dette temaet.",
     ),
     "nn": Words(
         title="Litteraturliste",
@@ -103,6 +107,8 @@ WORDS: dict[str, Words] = {
         skip="Hopp til lista",
         count_one="1 referanse",
         count_many="{n} referansar",
+        empty="Ingen referansar til dette temaet enno.",
+        empty_selection="Ingen av referansane i utvalet har dette temaet.",
     ),
     "en": Words(
         title="Reading list",
@@ -122,6 +128,8 @@ WORDS: dict[str, Words] = {
         skip="Skip to the list",
         count_one="1 reference",
         count_many="{n} references",
+        empty="No references on this theme yet.",
+        empty_selection="None of the selected references has this theme.",
     ),
 }
 
@@ -234,7 +242,8 @@ header { border-bottom: 2px solid var(--ink); margin-bottom: 1.5rem; }
 h1 { font-size: 2rem; line-height: 1.2; margin: 0 0 .5rem; }
 h2 { font-size: 1.4rem; line-height: 1.25; margin: 2.25rem 0 .5rem; }
 .lead { font-size: 1.125rem; margin: 0 0 .25rem; }
-.meta, .description, .count, .alt { color: var(--muted); }
+.meta, .description, .count, .alt, .empty { color: var(--muted); }
+.empty { font-style: italic; }
 .alt { font-weight: normal; }
 .meta { margin: 0 0 1rem; }
 nav ul { list-style: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: .2rem 2rem; }
@@ -297,9 +306,10 @@ _SCRIPT = """\
     });
     sections.forEach(function (section) {
       var visible = section.querySelector('li.ref:not([hidden])') !== null;
-      section.hidden = !visible;
+      var shownNow = visible || terms.length === 0;  // an empty theme shows while nothing is typed
+      section.hidden = !shownNow;
       var link = document.querySelector('nav a[href="#' + section.id + '"]');
-      if (link) { link.parentNode.hidden = !visible; }
+      if (link) { link.parentNode.hidden = !shownNow; }
     });
     var count = Object.keys(shown).length;
     status.textContent = showing.replace('{shown}', count).replace('{total}', total);
@@ -359,9 +369,7 @@ def build_page(
     known = {t.id for t in themes}
     groups: list[_Group] = []
     for theme in themes:
-        members = [r for r in refs if theme.id in r.themes]
-        if not members:
-            continue
+        members = [r for r in refs if theme.id in r.themes]  # none: the section says so
         if lang == "en" and theme.name_en:
             heading = f"{_e(theme.name_en)} <span class=\"alt\" lang=\"{THEME_LANG}\">({_e(theme.name)})</span>"
         else:
@@ -417,6 +425,10 @@ def build_page(
         add(f'<h2 id="{group.anchor}-h">{group.heading}</h2>')
         if group.description:
             add(group.description)
+        if not group.refs:
+            add(f'<p class="empty">{_e(words.empty_selection if selection.strip() else words.empty)}</p>')
+            add("</section>")
+            continue
         add('<ol class="refs">')
         for entry in entries(group.refs, refs, lang):
             searchable = entry.text + (" " + entry.availability if entry.availability else "") + " " + entry.key
