@@ -153,8 +153,8 @@ def test_edit_cannot_empty_what_add_requires(cli, library):
     assert result.exit_code == 1
     assert result.stderr == (
         "error: invalid record:\n"
-        "  authors: a record needs an author or an editor (as `add` requires); it cannot be emptied\n"
-        "  type: a record needs its type (as `add` requires); it cannot be unset\n")
+        "  type: a record needs its type (as `add` requires); it cannot be unset\n"
+        "  authors: a record needs an author or an editor (as `add` requires); it cannot be emptied\n")
     assert (library / "literature.yaml").read_bytes() == before
     # Themes alone may be emptied: a theme is optional.
     assert cli("edit", "moland2010strategisk", "--set", "themes=", data=library).exit_code == 0

@@ -347,6 +347,18 @@ def test_latex_that_does_not_read_as_text_is_kept_as_written(cli, empty, tmp_pat
     assert refs_of(empty)["lost"].extra["note-latex"] == "\\newcommand{\\a}{hemmelig}"
 
 
+def test_what_the_preambles_own_macros_drop_is_dropped_on_purpose(cli, empty, tmp_path):
+    bib = tmp_path / "sorted.bib"
+    bib.write_text("@preamble{ \"\\newcommand{\\noopsort}[1]{} \" }\n"
+                   "@book{sorted,\n  title = {Samskaping},\n  author = {Berg, Jan},\n"
+                   "  year = {{\\noopsort{a}}2014},\n  publisher = {Fafo},\n}\n")
+    result = cli("import", str(bib), data=empty)
+    assert result.exit_code == 0, result.stderr
+    assert "warnings" not in result.stdout and "latex" not in result.stdout, result.stdout
+    ref = refs_of(empty)["sorted"]
+    assert ref.year == 2014 and not ref.extra
+
+
 def test_csl_json_values_of_odd_shapes_are_kept_and_named(cli, empty, tmp_path):
     path = tmp_path / "odd.json"
     path.write_text('[{"id": "strauth", "type": "report", "title": "Streng forfatter", "author": "Nordmann, Kari",'

@@ -164,3 +164,24 @@ def test_help_shows_the_filters(cli):
     assert result.exit_code == 0
     for option in ("--author", "--year", "--theme", "--type", "--publisher", "--lang", "--limit", "--json"):
         assert option in result.stdout
+
+
+def test_a_quoted_phrase_finds_a_person_by_name_as_written_either_way(make_library, cli):
+    folder = make_library("""\
+        - key: berg2019kommune
+          type: book
+          title: Kommunen som arena
+          authors: ["van der Berg, Jan", "Ellingsen, May-Britt"]
+          year: 2019
+        - key: other2020
+          type: book
+          title: Berg og dal i van der Waals-landskapet
+          authors: ["Jansen, Jan"]
+          year: 2020
+        """)
+    for query in ('"van der berg"', '"jan van der berg"', '"van der berg, jan"', '"may-britt ellingsen"',
+                  '"Ellingsen, May-Britt"', 'author:"van der berg"', "van der berg"):
+        found = cli("search", query, data=folder)
+        assert found.exit_code == 0, (query, found.stdout, found.stderr)
+        assert keys_of(found)[0] == "berg2019kommune", query
+        assert "other2020" not in keys_of(found) or not query.startswith(('"', "author")), query

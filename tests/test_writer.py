@@ -340,3 +340,11 @@ def test_the_positions_of_a_written_record_are_those_a_parse_finds(ref, style):
     text = writer.record_text(ref, style)
     item = reading.read_item(text, 0)
     assert writer.written_positions(text) == reading.positions(item, ref)
+
+
+def test_the_positions_of_themes_written_as_block_scalars():
+    # Found by the property test above: a theme with a line break is written as "- |" and its text.
+    ref = reference(key="0", type="report", title="0", themes=["0\n", ""])
+    text = writer.record_text(ref, writer.Style())
+    assert "    - |\n" in text
+    assert writer.written_positions(text) == reading.positions(reading.read_item(text, 0), ref)

@@ -22,6 +22,7 @@ turns it into field values and every rule broken becomes one line of an
 from __future__ import annotations
 
 import difflib
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,7 +104,12 @@ def validation_lines(exc: Any) -> list[str]:
 
 
 def invalid(lines: list[str]) -> InvalidInput:
-    """One error for every broken rule, a line each."""
+    """One error for every broken rule, a line each, in the order of the record's fields (a field
+    innoref does not know, a typo, first)."""
+    from innoref.records import FIELDS
+
+    order = {name: i for i, name in enumerate(FIELDS)}
+    lines = sorted(lines, key=lambda line: order.get(re.split(r"[:\[.]", line, maxsplit=1)[0], -1))
     if len(lines) == 1:
         return InvalidInput(f"invalid record: {lines[0]}")
     return InvalidInput("invalid record:\n  " + "\n  ".join(lines))

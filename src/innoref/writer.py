@@ -308,11 +308,17 @@ def written_positions(text: str) -> dict[str, object]:
             for theme in rest.strip()[1:-1].split(", "):
                 themes.append((n, at + 1))
                 at += len(theme) + 2
-        else:  # a block list: one "- id" a line
+        else:  # a block list: one "- id" a line (a block scalar's own lines under it)
+            dash = None
             for m, item in enumerate(lines[n + 1:], start=n + 1):
-                if not item.lstrip().startswith("- "):
+                body = item.lstrip()
+                indent = len(item) - len(body)
+                if dash is not None and indent > dash:
+                    continue  # a line of the item above ("- |" and its text)
+                if not body.startswith("- "):
                     break
-                themes.append((m, item.index("- ") + 3))
+                dash = indent
+                themes.append((m, indent + 3))
         break
     return {"key": key, "themes": themes}
 

@@ -62,8 +62,8 @@ def info_cli(
     from rich.table import Table
 
     table = Table(show_header=False, box=None)
-    table.add_column(style="bold cyan")
-    table.add_column()
+    table.add_column(style="bold cyan", no_wrap=True)
+    table.add_column(overflow="fold")  # a path is never cut short
     for k, v in rows:
         table.add_row(*output.texts((k, v)))
     con.print(table)

@@ -88,6 +88,7 @@ def print_records_json(records: list[dict[str, Any]]) -> None:
 
 
 TITLE_MIN = 24  # a title column narrower than this breaks common words; below it, columns go
+TITLE_ROOM = 28  # the publisher column is shown only when the title keeps this much
 
 
 class Layout:
@@ -95,8 +96,8 @@ class Layout:
 
     The title is what a reader reads, so it keeps at least :data:`TITLE_MIN` characters and takes
     the rest of the line; the others give way first, in this order: the publisher column
-    shrinks, then the authors, then the publisher goes, then the key is shortened (elided in the
-    middle, so its start and its end stay), then the authors go.
+    shrinks, then goes; the authors and the key shrink by turns (the key elided in the middle,
+    so its start and its end stay); last the authors go.
     """
 
     def __init__(self, width: int, keys: Iterable[str], lead: Iterable[int] = ()):
@@ -107,19 +108,22 @@ class Layout:
         self.year = 4
         self.publisher: int | None = 24
 
-        def over() -> int:
-            columns = [*self.lead, self.key, self.authors, self.year, self.publisher, TITLE_MIN]
+        def over(title: int = TITLE_MIN) -> int:
+            columns = [*self.lead, self.key, self.authors, self.year, self.publisher, title]
             return 1 + sum(w + 3 for w in columns if w is not None) - width
 
-        def shrink(name: str, least: int) -> None:
+        def shrink(name: str, least: int, title: int = TITLE_MIN) -> None:
             now = getattr(self, name)
-            if now is not None and over() > 0:
-                setattr(self, name, max(least, min(now, now - over())))
+            if now is not None and over(title) > 0:
+                setattr(self, name, max(least, min(now, now - over(title))))
 
-        shrink("publisher", 14)
-        shrink("authors", 12)
-        if over() > 0:
+        # The publisher column stays only beside a title of some room (TITLE_ROOM).
+        shrink("publisher", 16, TITLE_ROOM)
+        if over(TITLE_ROOM) > 0:
             self.publisher = None
+        shrink("authors", 16)
+        shrink("key", min(self.key, 20))
+        shrink("authors", 12)
         shrink("key", min(self.key, 12))
         if over() > 0:
             self.authors = None

@@ -178,7 +178,7 @@ class Decoder:
             cached = self._simple(latex)
             if cached is None:
                 cached = self._full(latex, value)
-                self._lossy[value] = self._dropped(value, cached)
+                self._lossy[value] = self._dropped(self._expanded(value), cached)
             self._cache[value] = cached
         return cached
 
@@ -192,6 +192,19 @@ class Decoder:
         macro names (``\\newcommand{\\a}{b}``, ``\\label{x}`` decode to nothing): the value is then
         kept as written. Only the full decoder can drop text: the fast path keeps every letter."""
         return self._lossy.get(" ".join(value.split()), False)
+
+    def _expanded(self, value: str) -> str:
+        """``value`` with the @preamble's own macros expanded (one level): what they drop, such as
+        the sort key of xampl.bib's ``{\\noopsort{a}}``, is dropped on purpose, not lost."""
+        for name, (nargs, body) in self._preamble.items():
+            args = r"\s*\{([^{}]*)\}" * nargs
+            pattern = re.compile(r"\\" + re.escape(name) + r"(?![A-Za-z])" + args)
+
+            def expand(m: re.Match[str], body: str = body) -> str:
+                return re.sub(r"#(\d)", lambda g: m.group(int(g.group(1))) if int(g.group(1)) <= nargs else "", body)
+
+            value = pattern.sub(expand, value)
+        return value
 
     @staticmethod
     def _dropped(value: str, decoded: str) -> bool:
