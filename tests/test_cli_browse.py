@@ -164,7 +164,7 @@ def test_check_clean(cli, library):
 
 
 BROKEN = {
-    "bad YAML syntax": ("- key: a\n  title: [unclosed\n", "literature.yaml:3:1: YAML: "),
+    "bad YAML syntax": ("- key: a\n  title: [unclosed\n", "literature.yaml:3:1: a: YAML: "),
     "missing title": ("- key: a\n  year: 2010\n", "literature.yaml:1:3: a: title: required field is missing"),
     "unknown field": (
         "- key: a\n  title: A\n  titel: A\n",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 import textwrap
+
+import pytest
 from pathlib import Path
 
 from conftest import SHIPPED, load
@@ -195,3 +197,73 @@ def test_end_of_line_comments_of_changed_fields_stay(cli, make_library):
     assert "  note: Lengre notat.  # from the programme's page\n" in text
     ref = refs_of(folder)["a"]
     assert ref.publisher == "Fafo AIS" and ref.note == "Lengre notat." and len(ref.authors) == 2
+
+
+BROKEN_TAIL = """
+- key: broken2020
+  type: report
+  title: "Halvferdig rapport
+  authors: ["Nordmann, Kari"]
+  year: 2020
+"""
+INVALID_TAIL = """
+- key: invalid2020
+  type: report
+  title: Ugyldig ISBN  # from the catalogue
+  authors: ["Nordmann, Kari"]
+  year: 2020
+  isbn: 978-82-7356-671-4
+"""
+
+
+@pytest.mark.parametrize("tail, key, fix", [
+    (BROKEN_TAIL, "broken2020", 'text = text.replace(\'"Halvferdig rapport\', \'"Halvferdig rapport"\')\n'),
+    (INVALID_TAIL, "invalid2020", 'text = text.replace("  isbn: 978-82-7356-671-4\\n", "")\n'),
+])
+def test_a_broken_record_is_mended_in_the_editor(cli, library, tmp_path, tail, key, fix):
+    path = library / "literature.yaml"
+    path.write_text(SHIPPED_TEXT + tail, encoding="utf-8")
+    # Every command refuses the library, and says how to mend it.
+    listed = cli("list", data=library)
+    assert listed.exit_code == 1
+    assert f": {key}: " in listed.stderr and f"to mend a record in $EDITOR: innoref edit {key}" in listed.stderr
+    checked = cli("check", data=library)
+    assert checked.exit_code == 1 and f"to mend a record in $EDITOR: innoref edit {key}" in checked.stderr
+    # --set cannot reach it; the editor form can.
+    assert cli("edit", key, "--set", "year=2021", data=library).exit_code == 1
+    seen = tmp_path / "seen.yaml"
+    editor = _editor(tmp_path, f"pathlib.Path({str(seen)!r}).write_text(text)\n" + fix)
+    mended = cli("edit", key, data=library, env={"EDITOR": editor, "VISUAL": ""})
+    assert mended.exit_code == 0, mended.stderr
+    assert seen.read_text() == tail.lstrip("\n")  # the record's text as it stood, broken
+    assert mended.stderr.endswith(f"mended {key} in {path}\n")
+    assert cli("check", data=library).exit_code == 0
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(SHIPPED_TEXT)  # the rest of the file as it was
+    assert refs_of(library)[key].title in ("Halvferdig rapport", "Ugyldig ISBN")
+    if key == "invalid2020":
+        assert "  title: Ugyldig ISBN  # from the catalogue\n" in text  # the person's comment stays
+
+
+def test_a_mend_that_is_still_broken_writes_nothing_and_keeps_the_text(cli, library, tmp_path):
+    path = library / "literature.yaml"
+    path.write_text(SHIPPED_TEXT + BROKEN_TAIL, encoding="utf-8")
+    before = path.read_bytes()
+    editor = _editor(tmp_path, 'text = text.replace("year: 2020", "year: tjue")\n')
+    result = cli("edit", "broken2020", data=library, env={"EDITOR": editor, "VISUAL": "",
+                                                          "XDG_STATE_HOME": str(tmp_path / "state")})
+    assert result.exit_code == 1
+    assert "your text is kept in" in result.stderr
+    assert path.read_bytes() == before
+    assert list((tmp_path / "state" / "innoref" / "unsaved").iterdir())
+
+
+def test_a_valid_record_is_not_edited_while_another_is_broken(cli, library, tmp_path):
+    path = library / "literature.yaml"
+    path.write_text(SHIPPED_TEXT + BROKEN_TAIL, encoding="utf-8")
+    before = path.read_bytes()
+    editor = _editor(tmp_path, 'text = text.replace("year: 2010", "year: 2011")\n')
+    result = cli("edit", "moland2010strategisk", data=library, env={"EDITOR": editor, "VISUAL": ""})
+    assert result.exit_code == 1 and "broken2020: YAML" in result.stderr
+    assert "your text is kept" not in result.stderr  # refused before the editor opened
+    assert path.read_bytes() == before

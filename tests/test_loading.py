@@ -136,7 +136,7 @@ def test_an_alias_to_an_anchor_in_another_record_is_refused_with_its_place(make_
         """
     )
     assert problems_of(folder) == [
-        f"{folder / 'literature.yaml'}:6:14: the alias *fafo refers to an anchor in another record "
+        f"{folder / 'literature.yaml'}:6:14: b: the alias *fafo refers to an anchor in another record "
         "(line 3); a record must stand alone, so that changing one cannot break another: write the value out"]
     before = (folder / "literature.yaml").read_bytes()
     for command in (["remove", "a", "--yes"], ["edit", "a", "--set", "title=X"], ["edit", "b", "--set", "title=Y"]):

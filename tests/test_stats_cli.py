@@ -143,7 +143,7 @@ def test_bad_query_and_broken_library(cli, library, make_library):
     assert result.exit_code == 2 and result.stderr.startswith("error: bad query") and result.stdout == ""
     broken = make_library("- key: a\n  title: [unclosed\n")
     result = cli("stats", data=broken)
-    assert result.exit_code == 1 and "literature.yaml:3:1: YAML" in result.stderr and result.stdout == ""
+    assert result.exit_code == 1 and "literature.yaml:3:1: a: YAML" in result.stderr and result.stdout == ""
 
 
 def test_counts_follow_the_library_when_it_changes(cli, library):

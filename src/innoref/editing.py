@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from innoref import files
-from innoref.errors import InnorefError, InvalidInput, NotFoundError
+from innoref.errors import DataError, InnorefError, InvalidInput, NotFoundError
 
 if TYPE_CHECKING:
     from innoref.library import Library
@@ -354,7 +354,7 @@ def find_item(doc: "Document", key: str) -> int:
     a key written in another Unicode normal form, NFD, is the same key)."""
     import unicodedata
 
-    from innoref import yamlio
+    from innoref import reading, yamlio
 
     for i, item in enumerate(doc.items):
         if key not in item and (item.isascii() or key not in unicodedata.normalize("NFC", item)):
@@ -362,6 +362,8 @@ def find_item(doc: "Document", key: str) -> int:
         try:
             data = yamlio.construct(yamlio.compose(item))
         except yamlio.YAMLError:
+            if reading.written_key(item) == key:  # its YAML is broken: found by its "key:" line
+                return i
             continue
         if isinstance(data, list) and data and isinstance(data[0], dict) and \
                 isinstance(data[0].get("key"), str) and unicodedata.normalize("NFC", data[0]["key"]) == key:
@@ -532,7 +534,7 @@ def append_record(state: State, *refs: "Reference", verify: bool = True) -> str:
 
 @dataclass
 class Edited:
-    before: "Reference"
+    before: "Reference | None"  # None: the record was broken and has been mended
     after: "Reference"
     path: Path
     changed: list[str]
@@ -687,11 +689,30 @@ def edit(location: "Location", key: str, sets: dict[str, str], unsets: Iterable[
 
 
 def record_source(location: "Location", key: str) -> str:
-    """The record's text as it stands in the file, comments and all (for $EDITOR)."""
-    with read_state(location) as state:
-        key = state.library.get(key).key  # NotFoundError with suggestions
+    """The record's text as it stands in the file, comments and all (for $EDITOR); also of a
+    record whose own text is broken (invalid values, broken YAML), so that it can be mended."""
+    with read_state(location, strict=False) as state:
+        key = _known_or_broken(state, key)
+        if state.library.has(key) and state.library.problems:
+            raise DataError(state.library.problems)  # mend the broken records first
         doc = state.doc
         return doc.own(find_item(doc, key))[0]
+
+
+def _known_or_broken(state: State, key: str) -> str:
+    """``key`` as the library holds it; or, when no valid record has it, as a broken record of the
+    file writes it; else NotFoundError with the nearest keys."""
+    import unicodedata
+
+    try:
+        return state.library.get(key).key
+    except NotFoundError:
+        key = unicodedata.normalize("NFC", key)
+        try:
+            find_item(state.doc, key)
+        except NotFoundError:
+            raise NotFoundError(state.library.missing_message(key)) from None
+        return key
 
 
 def keep_unsaved(key: str, text: str) -> Path:
@@ -750,13 +771,17 @@ def replace_record(location: "Location", key: str, original: str, text: str, *,
     after = parse_record_text(text)
     if not text.endswith("\n"):
         text += "\n"
-    with _locked(location, waiting, "innoref edit"), read_state(location) as state:
-        before = state.library.get(key)
-        key = before.key
+    with _locked(location, waiting, "innoref edit"), read_state(location, strict=False) as state:
+        key = _known_or_broken(state, key)
+        before = state.library.get(key) if state.library.has(key) else None  # None: a broken record
         doc = state.doc
         index = find_item(doc, key)
         if doc.own(index)[0] != original:
             raise InnorefError(f"'{key}' was changed in the file while you were editing; nothing was written")
+        if before is None:
+            return _mend(state, index, key, after, text, allow_duplicate)
+        if state.library.problems:
+            raise DataError(state.library.problems)  # only a broken record itself may be edited so
         emptied = emptied_required(before.to_data(), after.to_data())
         if emptied:
             raise EditedTextError("\n".join(emptied))
@@ -777,6 +802,29 @@ def replace_record(location: "Location", key: str, original: str, text: str, *,
             _verify(out, _keys_after(state, key, after.key), changed=after)
         path = state.write(out)
     return Edited(before, after, path, changed, warnings)
+
+
+def _mend(state: State, index: int, key: str, after: "Reference", text: str, allow_duplicate: bool) -> Edited:
+    """Put a valid record in the place of a broken one. The rest of the file is copied as it is,
+    its own problems (if any) with it, so the file is no worse anywhere and better here."""
+    doc = state.doc
+    if after.key != key and state.library.has(after.key):
+        raise EditedTextError(f"key: '{after.key}' is taken by another record")
+    try:
+        check_themes(after, state.library.themes)
+        dup, _ = state.library.duplicates(after)
+    except InvalidInput as exc:
+        raise EditedTextError(exc.message) from None
+    if dup is not None and not allow_duplicate:
+        raise EditedTextError(f"a duplicate of '{dup.key}' ({dup.reason}); nothing was written. "
+                              "Use --allow-duplicate to keep it")
+    if doc.style.newline == "\r\n":
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    doc.replace(index, text)
+    if _reads_back(doc.own(index)[0]) != after:
+        raise EditedTextError("the edited text must be one top-level record starting with '- ' at column 1")
+    path = state.write(doc.text())
+    return Edited(None, after, path, ["the whole record (it was broken)"])
 
 
 # --------------------------------------------------------------------------- remove

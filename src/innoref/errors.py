@@ -51,7 +51,17 @@ class DataError(InnorefError):
         self.problems = problems
         count = len(problems)
         head = "1 problem" if count == 1 else f"{count} problems"
-        super().__init__("\n".join(str(p) for p in problems) + f"\n{head} in the library; run `innoref check` after fixing")
+        super().__init__("\n".join(str(p) for p in problems) + f"\n{head} in the library; run `innoref check` after "
+                         "fixing" + mend_hint(problems))
+
+
+def mend_hint(problems: list[Problem]) -> str:
+    """Where a record is broken: how to mend it without a text editor of one's own."""
+    keys = list(dict.fromkeys(p.key for p in problems if p.key))
+    if not keys:
+        return ""
+    more = f" (then {', '.join(keys[1:])})" if keys[1:] else ""
+    return f"\nto mend a record in $EDITOR: innoref edit {keys[0]}{more}"
 
 
 class NotFoundError(InnorefError):

@@ -610,7 +610,7 @@ class Refresher:
                     flaw = reading.place_failure(texts, item.pos)
                     if flaw is None:
                         return False  # the rest of the file parses: only the whole file can say
-                parsed.flaws = [flaw]
+                parsed.flaws = [reading.with_key(flaw, text)]
             ref, flaws, at = _read_one(parsed)
             writer.insert(item.pos, item.line, item.digest, ref, flaws, at)
             tick(1)

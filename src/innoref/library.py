@@ -106,8 +106,12 @@ class Library:
                               "ORDER BY r.pos LIMIT 1", (key,))
         if found:
             return found[0]
+        raise NotFoundError(self.missing_message(key))
+
+    def missing_message(self, key: str) -> str:
+        """What to say of a key no record has: the nearest keys."""
         near = self.suggest(key)
-        raise NotFoundError(f"no reference with key '{key}'" + (f"; did you mean {', '.join(near)}?" if near else ""))
+        return f"no reference with key '{key}'" + (f"; did you mean {', '.join(near)}?" if near else "")
 
     def by_keys(self, keys: Iterable[str]) -> dict[str, "Reference"]:
         """The records of those ``keys`` that the library holds, by key (keys in NFC)."""

@@ -96,13 +96,32 @@ def _bounded(node: Any) -> list[Flaw]:
     return []
 
 
+_KEY_LINE = re.compile(r"""^-?[ \t]*key:[ \t]*(["']?)([^"'#\s]+)\1[ \t]*(?:#.*)?$""", re.M)
+
+
+def written_key(text: str) -> str | None:
+    """The key an item's text gives on its first "key:" line, read as text: the record a YAML
+    error belongs to, when the YAML cannot say."""
+    import unicodedata
+
+    m = _KEY_LINE.search(text)
+    return unicodedata.normalize("NFC", m.group(2)) if m else None
+
+
+def with_key(flaw: Flaw, text: str) -> Flaw:
+    """``flaw`` naming the record whose text ``text`` is, when it does not already."""
+    from dataclasses import replace
+
+    return flaw if flaw.key is not None else replace(flaw, key=written_key(text))
+
+
 def read_item(text: str, first_line: int) -> Item:
     """One item on its own; ``flaws`` hold its YAML problem when it does not stand alone."""
     item = Item(first_line, text)
     try:
         node = yamlio.compose(text)
     except yamlio.YAMLError as exc:
-        item.flaws = [_yaml_flaw(exc)]
+        item.flaws = [with_key(_yaml_flaw(exc), text)]
         return item
     if not isinstance(node, yamlio.SequenceNode) or len(node.value) != 1:
         item.flaws = [Flaw(0, 1, "YAML: the item does not stand alone")]

@@ -22,6 +22,11 @@ def check_cli(ctx: typer.Context) -> None:
             typer.echo(str(problem))
         n = len(lib.problems)
         typer.echo(f"{n} problem{'s' if n != 1 else ''} found", err=True)
+        from innoref.errors import mend_hint
+
+        hint = mend_hint(lib.problems)
+        if hint:
+            typer.echo(hint.lstrip("\n"), err=True)
         raise typer.Exit(1)
     typer.echo(
         f"ok: {output.count(lib.count, 'reference')} and {output.count(len(lib.themes), 'theme')}, no problems "

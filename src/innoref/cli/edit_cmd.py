@@ -53,6 +53,10 @@ def _report(result) -> None:
 
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
+    if result.before is None:
+        typer.echo(record_text(result.after), nl=False)
+        typer.echo(f"mended {result.after.key} in {shown(result.path)}", err=True)
+        return
     if not result.changed:
         typer.echo(f"no changes to {result.before.key}", err=True)
         return
