@@ -13,6 +13,7 @@ import bibtexparser
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 
 from innoref.latex import from_latex
+from innoref.documents import recognise
 from innoref.models import reference, validate_reference
 from innoref.records import FIELDS, Reference
 
@@ -52,8 +53,9 @@ def read(text: str, module) -> list[Reference]:
     """The records a .bib text holds, mapped back through ``module``'s tables."""
     library = bibtexparser.parse_string(text)
     assert not library.failed_blocks, [b.error for b in library.failed_blocks]
-    types = {v: k for k, v in module.ENTRY_TYPES.items()}
-    types["mastersthesis"] = "thesis"
+    plain = ("report", "book", "article", "chapter", "thesis", "webpage", "misc")
+    types = {v: k for k, v in module.ENTRY_TYPES.items() if k in plain}
+    types.update(mastersthesis="thesis", legislation="misc")
     refs = []
     for entry in library.entries:
         kind = types[entry.entry_type.lower()]
@@ -85,11 +87,15 @@ def read(text: str, module) -> list[Reference]:
                 data[name] = [w.strip() for w in from_latex(raw).split(",")]
             elif name in back:
                 data[back[name]] = from_latex(raw)
+            elif name == "type":  # a @misc's or @legislation's type: "Lov"
+                data["genre"] = from_latex(raw)
+            elif name == "shorttitle":
+                data["short_title"] = from_latex(raw)
             elif name in FIELDS and name not in ("extra", "key", "type"):
                 data[name] = from_latex(raw)
             else:
                 data["extra"][name] = from_latex(raw)
         if data.get("date") and len(data["date"]) == 4:
             del data["date"]
-        refs.append(validate_reference(data))
+        refs.append(validate_reference(recognise(data)))  # a report of type "NOU" is an NOU
     return refs

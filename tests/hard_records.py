@@ -39,6 +39,31 @@ def optional(strategy):
     return st.one_of(st.none(), strategy)
 
 
+PUBLIC = ("nou", "meld", "prop", "innst", "lov", "forskrift")
+
+
+@st.composite
+def public_parts(draw, kind: str) -> dict:
+    """The designation's parts of a Norwegian public document of ``kind``, as a person may type them
+    (with the year the number carries, or none)."""
+    first = draw(st.integers(2009 if kind == "innst" else 1990, 2024))
+    session = draw(st.sampled_from([f"{first}-{first + 1}", f"{first}\u2013{first + 1}", f"{first}-{(first + 1) % 100:02d}"]))
+    n = draw(st.integers(1, 200))
+    if kind == "nou":
+        return {"number": draw(st.sampled_from([f"{first}:{n}", f"{first}: {n}", f"NOU {first}:{n}"])),
+                "year": draw(st.sampled_from([None, first]))}
+    if kind == "meld":
+        return {"number": draw(st.sampled_from([str(n), f"Meld. St. {n}"])), "session": session}
+    if kind == "prop":
+        letter = draw(st.sampled_from(["L", "S"] + (["LS"] if first >= 2009 else [])))
+        return {"number": f"{n} {letter}", "session": session}
+    if kind == "innst":
+        return {"number": f"{n}{draw(st.sampled_from(['S', 'L']))}", "session": session}
+    code = f"{'LOV' if kind == 'lov' else 'FOR'}-{first}-{draw(st.integers(1, 12)):02d}-{draw(st.integers(1, 28)):02d}-{n}"
+    return {"number": code, "short_title": draw(text) if kind == "lov" else draw(optional(text)),
+            "year": draw(st.sampled_from([None, first]))}
+
+
 @st.composite
 def references(draw) -> Reference:
     year = draw(optional(st.integers(1900, 2025)))
@@ -74,7 +99,11 @@ def references(draw) -> Reference:
         "themes": draw(st.lists(st.sampled_from(["innovasjon", "omdomme"]), max_size=2, unique=True)),
         "note": draw(optional(comma_text)),
         "availability": draw(optional(text)),
-        "extra": draw(st.dictionaries(st.sampled_from(["eprint", "mrnumber", "shorttitle", "library"]), text,
+        "extra": draw(st.dictionaries(st.sampled_from(["eprint", "mrnumber", "pagetotal", "library"]), text,
                                       max_size=2)),
     }
+    if data["type"] in PUBLIC:
+        data.update(draw(public_parts(data["type"])))
+        for name in ("date", "series", "genre"):
+            data.pop(name)
     return validate_reference({k: v for k, v in data.items() if v is not None})

@@ -96,7 +96,7 @@ def test_without_a_terminal_it_does_not_prompt(cli, library):
     ("--date", "2024-02-30", "date: '2024-02-30' is not a real date"),
     ("--accessed", "1. mai", "accessed: '1. mai' is not a date written YYYY, YYYY-MM or YYYY-MM-DD"),
     ("--lang", "norsk bokmål", "language: 'norsk bokmål' is not a language code"),
-    ("--type", "rapport", "type: 'rapport' is not one of report, book, article, chapter, thesis, webpage, misc"),
+    ("--type", "rapport", "type: 'rapport' is not one of report, book, article, chapter, thesis, webpage, nou, meld, prop, innst, lov, forskrift, misc"),
     ("--year", "1200", "year: year 1200 is not between 1450 and"),
     ("--theme", "heltid", "themes: 'heltid' is not a theme in themes.yaml (did you mean 'heltid-deltid'?)"),
     ("--key", "a key", "key: a key may not contain spaces"),
@@ -187,9 +187,23 @@ def test_prompts_on_a_real_terminal(library, isolated):
     code, out = _run_on_a_terminal(["--data", str(library), "add", "--title", "Heltid i praksis"],
                                    ["report", "Nordmann, Kari", "2024", "2"], env)
     assert code == 0, out
-    assert "Type (report, book, article, chapter, thesis, webpage, misc):" in out
+    assert "Type (report, book, article, chapter, thesis, webpage, nou, meld, prop, innst, lov, forskrift, misc):" in out
     assert "  2  heltid-deltid" in out and "nordmann2024heltid" in out
     assert refs_of(library)["nordmann2024heltid"].themes == ["heltid-deltid"]
+
+
+def test_the_prompts_follow_the_type_a_public_document_asks_for_its_designation(cli, library, monkeypatch):
+    from innoref.cli import add_cmd
+
+    monkeypatch.setattr(add_cmd, "interactive", lambda: True)
+    result = cli("add", "--title", "Omorganisering av ABM-utvikling", "--publisher", "Kulturdepartementet",
+                 data=library, input="meld\nMeld. St. 20\n2009-2014\n2009-10\n\n")
+    assert result.exit_code == 0, result.stderr
+    assert "Number (NOU 2016: 16" in result.stdout and "Session of the Storting (2009-2010):" in result.stdout
+    assert "Authors" not in result.stdout and "Year" not in result.stdout
+    assert "error: session: '2009-2014' is not a session of the Storting" in result.stderr
+    ref = refs_of(library)["meldst20-2009-2010"]
+    assert (ref.type, ref.number, ref.session) == ("meld", "20", "2009\u20132010")
 
 
 def test_a_theme_is_optional(cli, library):

@@ -104,6 +104,6 @@ def test_help_names_things_not_python_types_and_cuts_nothing(cli, columns):
         assert not PYTHON_TYPE.search(page), f"innoref {name} --help shows a type: {PYTHON_TYPE.search(page)[0]}"
     add = cli("add", "--help", env={"COLUMNS": "100"}).stdout
     assert '-a, --author "FAMILY, GIVEN"' in add and "-t, --type TYPE" in add and "--no-input  " in add
-    assert "Usage: innoref cite [OPTIONS] KEY..." in cli("cite", "--help").stdout
+    assert "Usage: innoref cite [OPTIONS] KEY[,PLACE]..." in cli("cite", "--help").stdout
     assert "Usage: innoref list [OPTIONS] [QUERY]" in cli("list", "--help").stdout
     assert "-s, --sort year|author|title|key" in cli("list", "--help", env={"COLUMNS": "100"}).stdout

@@ -2,7 +2,8 @@
 
 A record is a *duplicate* of another when they share a DOI (case ignored), an
 ISBN (hyphens ignored, ISBN-10 and ISBN-13 of the same book equal; not for
-chapters, which carry the ISBN of their book), or the same folded title, year
+chapters, which carry the ISBN of their book), a public document's designation
+(NOU 2016: 16; a law's date code), or the same folded title, year
 and first author (folded as search folds: case, accents, æ ø å and "aa"/"oe"
 spellings ignored, punctuation ignored). Adding one is refused unless the user
 says ``--allow-duplicate``.
@@ -59,16 +60,17 @@ def norm_isbn(isbn: str | None) -> str | None:
 class Facts:
     """What the duplicate rules look at in one record (the folded title made when needed)."""
 
-    __slots__ = ("key", "title", "year", "creator", "doi", "isbn", "_norm")
+    __slots__ = ("key", "title", "year", "creator", "doi", "isbn", "doc", "_norm")
 
     def __init__(self, key: str, title: str, year: int | None, creator: str, doi: str | None, isbn: str | None,
-                 norm: str | None = None):
+                 doc: str | None = None, norm: str | None = None):
         self.key = key
         self.title = title
         self.year = year
         self.creator = creator  # norm_text of the first author's (else editor's) family name or organisation
         self.doi = doi  # norm_doi
         self.isbn = isbn  # norm_isbn; None for chapters
+        self.doc = doc  # a public document's designation (documents.identity): the same one is the same work
         self._norm = norm  # norm_text of the title (made when first needed)
 
     @classmethod
@@ -78,8 +80,11 @@ class Facts:
         if people:
             p = people[0]
             creator = norm_text(p.name if p.name is not None else str(p.family))
+        from innoref.documents import identity, is_public
+
         return cls(ref.key, ref.title, ref.year, creator, norm_doi(ref.doi),
-                   norm_isbn(ref.isbn) if ref.type != "chapter" else None)
+                   norm_isbn(ref.isbn) if ref.type != "chapter" else None,
+                   identity(ref) if is_public(ref.type) else None)
 
     @property
     def norm(self) -> str:
@@ -90,6 +95,12 @@ class Facts:
     @property
     def ident(self) -> tuple[str, int | None, str]:
         return self.norm, self.year, self.creator
+
+
+def _designated(item: "Facts | Reference") -> str:
+    from innoref.documents import designation
+
+    return f", {designation(item)}" if not isinstance(item, Facts) else ""
 
 
 @dataclass(frozen=True)
@@ -192,6 +203,7 @@ class DuplicateIndex:
     facts: list[Facts] = field(default_factory=list)
     by_doi: dict[str, str] = field(default_factory=dict)
     by_isbn: dict[str, str] = field(default_factory=dict)
+    by_doc: dict[str, str] = field(default_factory=dict)
     by_author_year: dict[tuple, list[Facts]] = field(default_factory=dict)
     by_third: dict[tuple[int, int, str], list[Facts]] = field(default_factory=lambda: defaultdict(list))
 
@@ -209,6 +221,8 @@ class DuplicateIndex:
             self.by_doi.setdefault(facts.doi, facts.key)
         if facts.isbn:
             self.by_isbn.setdefault(facts.isbn, facts.key)
+        if facts.doc:
+            self.by_doc.setdefault(facts.doc, facts.key)
         self.by_author_year.setdefault((facts.year, facts.creator), []).append(facts)
         if len(facts.norm) >= 10:
             for number, (_, part) in enumerate(thirds(facts.norm)):
@@ -222,6 +236,8 @@ class DuplicateIndex:
             return Duplicate(self.by_doi[f.doi], f"same DOI {f.doi}")
         if f.isbn and self.by_isbn.get(f.isbn, ignore) != ignore:
             return Duplicate(self.by_isbn[f.isbn], f"same ISBN {getattr(item, 'isbn', f.isbn)}")
+        if f.doc and self.by_doc.get(f.doc, ignore) != ignore:
+            return Duplicate(self.by_doc[f.doc], "the same document" + _designated(item))
         for other in self.by_author_year.get((f.year, f.creator), []):
             if other.key != ignore and other.norm == f.norm:
                 return Duplicate(other.key, "same title, year and first author")

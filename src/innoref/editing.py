@@ -220,24 +220,44 @@ def check_themes(ref: "Reference", themes: "Library | list") -> None:
         raise invalid(lines)
 
 
-def field_errors(name: str, text: str) -> list[str]:
+def field_errors(name: str, text: str, context: dict[str, Any] | None = None) -> list[str]:
     """What is wrong with one typed value on its own ("field: rule" lines), as the record's
-    rules say (a prompt asks again until there is nothing)."""
+    rules say beside the values typed so far (``context``: a public document's number is read
+    by its type, its session beside its number; a prompt asks again until there is nothing)."""
     try:
         value = parse_value(name, text)
     except InvalidInput as exc:
         return [exc.message]
     if name in PERSON_FIELDS and not value:
         return [f"{name}: give at least one"]
+    known = {}
+    for other, typed in (context or {}).items():
+        if other in ("type", "number", "session", "short_title") and other != name and isinstance(typed, str):
+            known[other] = typed
     # The one field, in a record that is otherwise valid: only its own rules can break.
-    _, lines = validate({"key": "x", "title": "x", name: value})
+    _, lines = validate({"key": "x", "title": "x", **known, name: value})
     return [line for line in lines if line.split(":", 1)[0].split("[", 1)[0] == name]
+
+
+def required_for(ref_type: str | None) -> tuple[str, ...]:
+    """What `add` needs of a record of this type: type, title, an author (or editor) and a year;
+    for a Norwegian public document its designation's parts instead (documents.py)."""
+    from innoref import documents
+
+    if not documents.is_public(ref_type):
+        return ADD_REQUIRED
+    needs = ["type", "title", "number"]
+    if ref_type in documents.SESSION_KINDS:
+        needs.append("session")
+    if ref_type == "lov":
+        needs.append("short_title")
+    return tuple(needs)
 
 
 def missing_for_add(values: dict[str, Any]) -> list[str]:
     """The fields `add` needs that ``values`` lacks ("year" may be given as n.d.)."""
     missing = []
-    for name in ADD_REQUIRED:
+    for name in required_for(values.get("type")):
         if name == "authors":
             if not values.get("authors") and not values.get("editors"):
                 missing.append("authors")
@@ -460,7 +480,7 @@ def add(location: "Location", values: dict[str, Any], *, allow_duplicate: bool =
     (nothing else is re-encoded), and the index reads only the new record.
     """
     from innoref import writer
-    from innoref.keys import make_key
+    from innoref.keys import key_for
     from innoref.library import open_library
 
     data, errors = prepare(values)
@@ -478,8 +498,7 @@ def add(location: "Location", values: dict[str, Any], *, allow_duplicate: bool =
                 raise InvalidInput(f"key: '{draft.key}' is taken; choose another key or leave --key out")
             ref = draft
         else:
-            key = make_key(_Taken(lib), title=draft.title, authors=draft.authors, editors=draft.editors,
-                           year=draft.year)
+            key = key_for(draft, _Taken(lib))
             ref = draft.replace(key=key)
         check_themes(ref, lib.themes)
         warnings = _check_duplicates(ref, lib.duplicates(ref), allow_duplicate)
@@ -610,8 +629,11 @@ def emptied_required(before: dict[str, Any], after: dict[str, Any]) -> list[str]
     A record imported without an author may stay so, but a change cannot remove the
     last author or editor, nor the type.
     """
+    from innoref.documents import is_public
+
     lines = []
-    if (before.get("authors") or before.get("editors")) and not (after.get("authors") or after.get("editors")):
+    if (before.get("authors") or before.get("editors")) and not (after.get("authors") or after.get("editors")) \
+            and not is_public(after.get("type")):  # a public document is cited by its designation
         lines.append("authors: a record needs an author or an editor (as `add` requires); it cannot be emptied")
     if "type" in before and "type" not in after:
         lines.append("type: a record needs its type (as `add` requires); it cannot be unset")
@@ -623,7 +645,7 @@ def _changed_fields(before: "Reference", after: "Reference") -> list[str]:
     return [name for name in field_names() if a.get(name) != b.get(name)]
 
 
-_IDENTITY = ("type", "title", "authors", "editors", "year", "doi", "isbn")
+_IDENTITY = ("type", "title", "authors", "editors", "year", "doi", "isbn", "number", "session")
 
 
 def _check_edited(state: State, before: "Reference", after: "Reference", allow_duplicate: bool) -> list[str]:
@@ -913,7 +935,7 @@ def import_candidates(
     import unicodedata
 
     from innoref.duplicates import DuplicateIndex
-    from innoref.keys import make_key, unique_key
+    from innoref.keys import key_for, unique_key
     from innoref.models import _KEY, MAX_KEY
 
     report = ImportReport(skipped=list(skipped), dry_run=dry_run)
@@ -940,6 +962,9 @@ def import_candidates(
                 from innoref.models import encode_url
 
                 data["url"] = encode_url(data["url"])  # spaces, quotes, non-ASCII letters: %-encoded
+            from innoref.documents import recognise
+
+            data = recognise(data)  # a report whose type is "NOU" or "Meld. St." is that document
             try:
                 ref, set_aside = salvage({"key": "placeholder", **data})
                 notes += set_aside
@@ -983,11 +1008,11 @@ def import_candidates(
                 continue
             key = unicodedata.normalize("NFC", cand.source_key) if cand.source_key is not None else None
             if key is not None and not (_KEY.fullmatch(key) and len(key) <= MAX_KEY):
-                new = make_key(taken, title=ref.title, authors=ref.authors, editors=ref.editors, year=ref.year)
+                new = key_for(ref, taken)
                 report.renamed.append((key, new, "not a valid innoref key"))
                 key = new
             elif key is None:
-                key = make_key(taken, title=ref.title, authors=ref.authors, editors=ref.editors, year=ref.year)
+                key = key_for(ref, taken)
             elif key in taken:
                 new = unique_key(key, taken)
                 report.renamed.append((key, new, "key already taken"))

@@ -36,7 +36,13 @@ def person_text(p: "Person") -> str:
 
 
 def _people(ref: "Reference") -> str:
-    return " ; ".join(person_text(p) for p in (*ref.authors, *ref.editors))
+    """The authors and editors; a public document's designation (NOU 2016: 16) stands first, as in APA."""
+    people = " ; ".join(person_text(p) for p in (*ref.authors, *ref.editors))
+    if ref.type in ("nou", "meld", "prop", "innst", "lov", "forskrift"):
+        from innoref.documents import designation
+
+        return " ; ".join(part for part in (designation(ref), people) if part)
+    return people
 
 
 def _other(ref: "Reference") -> str:
@@ -62,8 +68,10 @@ class SearchField:
 
 
 FIELDS: tuple[SearchField, ...] = (
-    SearchField("title", "title", 3.0, text=lambda r: r.title),
-    SearchField("author", "author (any author or editor, family or given name)", 3.0, text=_people,
+    SearchField("title", "title (and a law's short title)", 3.0, text=lambda r: _join(r.title, r.short_title),
+                aliases=("short_title",)),
+    SearchField("author", "author (any author or editor, family or given name; a public document's "
+                "designation)", 3.0, text=_people,
                 aliases=("authors", "editor", "editors")),
     SearchField("keyword", "keywords", 1.5, text=lambda r: "; ".join(r.keywords), aliases=("keywords",)),
     SearchField("theme", "theme (id or any word of its name)", 1.2, kind="theme", aliases=("themes",)),
@@ -71,8 +79,8 @@ FIELDS: tuple[SearchField, ...] = (
     SearchField("note", "note (and availability)", 0.8, text=lambda r: _join(r.note, r.availability),
                 aliases=("notes", "availability")),
     SearchField("publisher", "publisher", 1.0, text=lambda r: r.publisher or ""),
-    SearchField("series", "report series and number", 1.0, text=lambda r: _join(r.series, r.number),
-                aliases=("number",)),
+    SearchField("series", "report series and number (a session, a law's date code)", 1.0,
+                text=lambda r: _join(r.series, r.number, r.session), aliases=("number", "session")),
     SearchField("journal", "journal or book title", 1.0, text=lambda r: _join(r.journal, r.booktitle),
                 aliases=("booktitle",)),
     # A key is one word to the tokenizer; its runs of letters and of digits are words too, so
@@ -80,7 +88,8 @@ FIELDS: tuple[SearchField, ...] = (
     SearchField("key", "citation key", 1.0, text=lambda r: _join(r.key, *_KEY_PARTS.findall(r.key)), inword=False, table="codes"),
     SearchField("year", "year: 2013, 2010..2013, >=2010, <2000, 2010..", 0.5, kind="year",
                 text=lambda r: _join(r.year, r.date), table="codes"),
-    SearchField("type", "type: report, book, article, chapter, thesis, webpage, misc", kind="type"),
+    SearchField("type", "type: report, book, article, chapter, thesis, webpage, nou, meld, prop, innst, lov, "
+                "forskrift, misc", kind="type"),
     SearchField("lang", "language code: nb, nn, sv, en", kind="lang", aliases=("language",)),
     SearchField("other", "place, genre, ISBN, DOI, URL, edition, volume, issue, pages, extra fields", 0.5,
                 text=_other, queryable=False, table="codes"),

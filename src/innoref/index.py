@@ -49,10 +49,10 @@ if TYPE_CHECKING:
     from innoref.reading import Item
     from innoref.records import Reference, Theme
 
-SCHEMA = 1
+SCHEMA = 2
 # Sources whose rules decide what the index holds; a change to any rebuilds it.
 _SOURCES = ("index.py", "records.py", "models.py", "reading.py", "yamlio.py", "text.py", "fields.py",
-            "duplicates.py", "stats.py", "keys.py")
+            "duplicates.py", "stats.py", "keys.py", "documents.py")
 _PACKAGES = ("yaml", "_yaml", "yamlcore", "pydantic", "pydantic_core")
 # Seconds: a stat taken this soon after the file's last change is not trusted alone, since
 # another write in the same clock tick could leave the same times. File systems that keep
@@ -124,7 +124,7 @@ CREATE TABLE records (
     written_key TEXT,              -- the item's key as written, valid record or not (duplicate keys)
     type TEXT, year INTEGER, lang TEXT,
     sort_authors TEXT, sort_creator TEXT, sort_title TEXT,
-    doi TEXT, isbn TEXT, creator TEXT, title_norm TEXT, tlen INTEGER,
+    doi TEXT, isbn TEXT, doc TEXT, creator TEXT, title_norm TEXT, tlen INTEGER,
     publisher TEXT, flags INTEGER, lacking TEXT
 );
 -- The record itself, apart from the small columns above, so that scanning records stays cheap.
@@ -139,6 +139,7 @@ CREATE INDEX records_key ON records(key);
 CREATE INDEX records_written_key ON records(written_key);
 CREATE INDEX records_doi ON records(doi) WHERE doi IS NOT NULL;
 CREATE INDEX records_isbn ON records(isbn) WHERE isbn IS NOT NULL;
+CREATE INDEX records_doc ON records(doc) WHERE doc IS NOT NULL;
 CREATE INDEX records_ident ON records(year, creator);
 CREATE INDEX records_tlen ON records(tlen);
 CREATE TABLE record_themes (theme TEXT NOT NULL, record INTEGER NOT NULL, PRIMARY KEY (theme, record)) WITHOUT ROWID;
@@ -347,17 +348,20 @@ def _derived(ref: "Reference") -> dict[str, Any]:
     first = people[0] if people else None
     facts = duplicates.Facts.of(ref)
     return {
-        "type": ref.type, "year": ref.year, "lang": ref.language,
+        # A white paper, proposition or recommendation with no year of its own counts under the first
+        # year of its session, in year: filters, sorting and stats.
+        "type": ref.type, "year": ref.year if ref.year is not None or not ref.session else int(ref.session[:4]),
+        "lang": ref.language,
         "sort_authors": fold(ref.short_authors()), "sort_creator": fold(first.family_full) if first else None,
         "sort_title": fold(ref.title),
-        "doi": facts.doi, "isbn": facts.isbn, "creator": facts.creator, "title_norm": facts.norm,
+        "doi": facts.doi, "isbn": facts.isbn, "doc": facts.doc, "creator": facts.creator, "title_norm": facts.norm,
         "tlen": len(facts.norm),
         "publisher": " ".join((ref.publisher or "").split()) or None, "flags": stats.flags_of(ref),
         "lacking": ",".join(stats.lacking_fields(ref)) or None,
     }
 
 
-_COLUMNS = ("type", "year", "lang", "sort_authors", "sort_creator", "sort_title", "doi", "isbn", "creator",
+_COLUMNS = ("type", "year", "lang", "sort_authors", "sort_creator", "sort_title", "doi", "isbn", "doc", "creator",
             "title_norm", "tlen", "publisher", "flags", "lacking")
 _INSERT = (f"INSERT INTO records (pos, line, digest, key, written_key, {', '.join(_COLUMNS)}) "
            f"VALUES ({', '.join('?' * (5 + len(_COLUMNS)))})")

@@ -107,6 +107,16 @@ def make_key(taken: Container[str] = (), **fields: Any) -> str:
     return unique_key(base_key(**fields), taken)
 
 
+def key_for(ref: Any, taken: Container[str] = ()) -> str:
+    """A free key for ``ref``: by the rule above, or for a Norwegian public document from its
+    designation (``nou2016-16``, ``meldst20-2009-2010``, ``folketrygdloven1997``: documents.key_base)."""
+    from innoref.documents import is_public, key_base
+
+    if is_public(ref.type):
+        return unique_key(key_base(ref), taken)
+    return make_key(taken, title=ref.title, authors=ref.authors, editors=ref.editors, year=ref.year)
+
+
 _SHORTEST_PREFIX = 4  # "krd2" says something; "m" is the start of half a library
 
 

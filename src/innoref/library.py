@@ -249,7 +249,7 @@ class Library:
         from innoref.duplicates import Facts
 
         return [Facts(*row) for row in self.conn.execute(
-            "SELECT r.key, json_extract(c.data, '$.title'), r.year, r.creator, r.doi, r.isbn, r.title_norm "
+            "SELECT r.key, json_extract(c.data, '$.title'), r.year, r.creator, r.doi, r.isbn, r.doc, r.title_norm "
             f"FROM records r JOIN contents c ON c.id = r.id WHERE r.key IS NOT NULL AND {where}", params)]
 
     def duplicates(self, ref: "Reference", *, ignore: str | None = None) -> tuple["Duplicate | None", list["Near"]]:
@@ -265,6 +265,11 @@ class Library:
         if mine.isbn and dup is None:
             hit = self.facts("r.isbn = ? AND r.key IS NOT ?", (mine.isbn, ignore))
             dup = Duplicate(hit[0].key, f"same ISBN {ref.isbn}") if hit else None
+        if mine.doc and dup is None:
+            from innoref.documents import designation
+
+            hit = self.facts("r.doc = ? AND r.key IS NOT ?", (mine.doc, ignore))
+            dup = Duplicate(hit[0].key, f"the same document, {designation(ref)}") if hit else None
         if dup is None:
             hit = [f for f in self.facts("r.year IS ? AND r.creator = ? AND r.key IS NOT ?",
                                          (mine.year, mine.creator, ignore))

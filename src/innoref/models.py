@@ -125,6 +125,7 @@ class ReferenceModel(BaseModel):
     key: str
     type: str = "misc"
     title: str
+    short_title: str | None = None  # a law's official short title (korttittel): "Folketrygdloven"
     authors: list[PersonModel] = Field(default_factory=list)
     editors: list[PersonModel] = Field(default_factory=list)
     year: int | None = None
@@ -133,6 +134,7 @@ class ReferenceModel(BaseModel):
     place: str | None = None
     series: str | None = None
     number: str | None = None
+    session: str | None = None  # a white paper's, proposition's or recommendation's session: "2009–2010"
     edition: str | None = None
     genre: str | None = None  # the kind of thesis or document: "Doctoral dissertation"
     journal: str | None = None
@@ -255,6 +257,29 @@ class ReferenceModel(BaseModel):
         return v
 
     @model_validator(mode="after")
+    def _public_document(self) -> "ReferenceModel":
+        """NOU, Meld. St., Prop., Innst., laws and regulations: their designation's parts, written
+        the canonical way (documents.py)."""
+        from innoref import documents
+
+        if documents.is_public(self.type):
+            for name in ("series", "genre"):
+                if getattr(self, name) is not None:
+                    raise ValueError(f"{name}: a {self.type}'s designation is its {name} (NOU, Meld. St., ...); "
+                                     f"leave {name} out")
+            try:
+                self.number, self.session, year = documents.check(
+                    self.type, self.number, self.session, self.year, self.short_title)
+            except ValueError as exc:
+                raise ValueError(str(exc)) from None
+            if self.year is None and year is not None and not self.date:
+                self.year = year
+        elif self.session is not None:
+            raise ValueError(f"session: only a white paper, a proposition or a recommendation has a session, "
+                             f"not a {self.type}")
+        return self
+
+    @model_validator(mode="after")
     def _year_matches_date(self) -> "ReferenceModel":
         if self.date and self.year is None:
             self.year = int(self.date[:4])
@@ -303,6 +328,9 @@ def validate_theme(data: Any) -> Theme:
     return Theme(**ThemeModel.model_validate(data).model_dump())
 
 
+_NAMED = re.compile(r"^([a-z_]+): ")
+
+
 def error_messages(exc: Any, known: tuple[str, ...] = FIELD_NAMES) -> list[tuple[tuple[Any, ...], str, str]]:
     """Pydantic's errors as ``(location, message, kind)``, worded for a person.
 
@@ -320,6 +348,9 @@ def error_messages(exc: Any, known: tuple[str, ...] = FIELD_NAMES) -> list[tuple
             p.startswith("function-") or p[:1].isupper() or p in ("str", "int", "list"))))
         kind = err["type"]
         message = err["msg"].removeprefix("Value error, ")
+        named = _NAMED.match(message) if not loc else None
+        if named and named.group(1) in known:  # a rule of the whole record that names its field
+            loc, message = (named.group(1),), message[named.end():]
         if kind == "missing":
             message = "required field is missing"
         elif kind == "extra_forbidden":

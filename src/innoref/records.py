@@ -13,16 +13,19 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-# The kinds of work, in the order help lists them; "misc" is the catch-all.
-REF_TYPES = ("report", "book", "article", "chapter", "thesis", "webpage", "misc")
+# The kinds of work, in the order help lists them; "misc" is the catch-all. nou ... forskrift are
+# Norwegian public documents (documents.py).
+REF_TYPES = ("report", "book", "article", "chapter", "thesis", "webpage",
+             "nou", "meld", "prop", "innst", "lov", "forskrift", "misc")
 
 # A record's fields, in the order they are written to the file (see models.ReferenceModel).
 FIELDS = (
-    "key", "type", "title", "authors", "editors", "year", "date", "publisher", "place", "series",
-    "number", "edition", "genre", "journal", "booktitle", "volume", "issue", "pages", "url", "accessed",
+    "key", "type", "title", "short_title", "authors", "editors", "year", "date", "publisher", "place", "series",
+    "number", "session", "edition", "genre", "journal", "booktitle", "volume", "issue", "pages", "url", "accessed",
     "doi", "isbn", "language", "abstract", "keywords", "themes", "note", "availability", "extra",
 )
 PEOPLE = ("authors", "editors")
+_PUBLIC = frozenset(("nou", "meld", "prop", "innst", "lov", "forskrift"))  # documents.KINDS
 LISTS = ("authors", "editors", "keywords", "themes")
 PERSON_PARTS = ("family", "given", "particle", "suffix", "name")
 
@@ -162,6 +165,11 @@ class Reference:
         return self.authors or self.editors
 
     def short_authors(self) -> str:
+        """Who the work is by, in a few words: "Moland et al."; a public document's designation."""
+        if self.type in _PUBLIC:
+            from innoref.documents import designation
+
+            return designation(self)
         people = self.creators
         if not people:
             return ""

@@ -15,7 +15,10 @@ writes "n.d."; then each type names its source: the publisher for reports,
 books and chapters, the university (``publisher``) for theses, the journal for
 articles, the book (``booktitle``) for chapters, the address (``url``) for web
 pages. APA leaves the publisher out when it is the group author, so a record
-whose first author is an organisation does not need one.
+whose first author is an organisation does not need one. A Norwegian public
+document is cited by its designation, so it needs no author or year: an NOU, a
+white paper, a proposition or a recommendation needs its ministry or committee
+(``publisher``); a law or a regulation is published by Lovdata.
 
 "Print only" means an availability note (``availability``) and neither a DOI
 nor a URL to read the work at: the reading list's "Finnes ikke elektronisk".
@@ -36,6 +39,7 @@ WIDE_RANGE = 20
 SPAN = 5
 
 COMMON_NEEDS = ("authors", "year")
+_PUBLIC = frozenset(("nou", "meld", "prop", "innst", "lov", "forskrift"))  # documents.KINDS
 APA_NEEDS: dict[str, tuple[str, ...]] = {
     "report": ("publisher",),
     "book": ("publisher",),
@@ -85,6 +89,8 @@ def lacking_fields(record: Any) -> tuple[str, ...]:
     kind = _text(get("type")) or "misc"
     creators = get("authors") or get("editors") or []
     out = []
+    if kind in _PUBLIC:  # cited by its designation: the ministry (or committee) is its source
+        return tuple(name for name in ("publisher",) if kind not in ("lov", "forskrift") and not get(name))
     if not creators:
         out.append("authors")
     if get("year") is None:

@@ -25,8 +25,9 @@ def interactive() -> bool:
 @command("add")
 def add_cli(
     ctx: typer.Context,
-    type_: Annotated[Text, typer.Option("--type", "-t", metavar="TYPE", autocompletion=complete.types, help="report, book, article, chapter, thesis, webpage or misc.")] = None,
+    type_: Annotated[Text, typer.Option("--type", "-t", metavar="TYPE", autocompletion=complete.types, help="report, book, article, chapter, thesis, webpage or misc; a Norwegian public document: nou, meld (Meld. St.), prop, innst, lov or forskrift.")] = None,
     title: Annotated[Text, typer.Option("--title", help="The title as written on the work; subtitle after ': '.")] = None,
+    short_title: Annotated[Text, typer.Option("--short-title", metavar="TITLE", help="A law's official short title (korttittel), e.g. Folketrygdloven.")] = None,
     author: Annotated[Many, typer.Option("--author", "-a", metavar='"FAMILY, GIVEN"', help='An author, "Family, Given"; an organisation in braces, "{KS}". Repeat for more.')] = None,
     editor: Annotated[Many, typer.Option("--editor", metavar='"FAMILY, GIVEN"', help='An editor, written as --author. Repeat for more.')] = None,
     year: Annotated[Text, typer.Option("--year", "-y", metavar="YEAR", help="Year of publication, or n.d. when there is none.")] = None,
@@ -34,7 +35,8 @@ def add_cli(
     publisher: Annotated[Text, typer.Option("--publisher", help="Publisher; the institution for reports, the university for theses.")] = None,
     place: Annotated[Text, typer.Option("--place", help="Place of publication.")] = None,
     series: Annotated[Text, typer.Option("--series", help='Report or book series, e.g. "Fafo-rapport".')] = None,
-    number: Annotated[Text, typer.Option("--number", help='Number in the series, e.g. "2013:52".')] = None,
+    number: Annotated[Text, typer.Option("--number", help='Number in the series, e.g. "2013:52"; a public document\'s number: NOU 2016:16, Meld. St. 20, Prop. 65 L, LOV-1997-02-28-19.')] = None,
+    session: Annotated[Text, typer.Option("--session", metavar="YYYY-YYYY", help="The Storting session of a white paper, proposition or recommendation, e.g. 2009-2010.")] = None,
     edition: Annotated[Text, typer.Option("--edition", help="Edition.")] = None,
     genre: Annotated[Text, typer.Option("--genre", help='The kind of thesis or document, e.g. "Doctoral dissertation".')] = None,
     journal: Annotated[Text, typer.Option("--journal", help="Journal (articles).")] = None,
@@ -59,7 +61,9 @@ def add_cli(
     """Add a reference; prints its key, then the record as written.
 
     Required: --type, --title, --author (or --editor) and --year (n.d. for
-    none); --theme is optional. On a terminal, missing ones are asked for, and
+    none); for a Norwegian public document (--type nou, meld, prop, innst, lov,
+    forskrift) --number instead, and --session (meld, prop, innst) or
+    --short-title (lov). --theme is optional. On a terminal, missing ones are asked for, and
     so are the themes (the prompt lists them; Enter for none); otherwise, or with
     --no-input, the command fails naming what is missing. The key, when not given, is the first author's family name, the year
     and the first significant word of the title (moland2013laeringsnettverk).
@@ -71,8 +75,9 @@ def add_cli(
     from innoref.errors import InvalidInput
 
     values = {
-        "key": key, "type": type_, "title": title, "authors": author or [], "editors": editor or [],
-        "year": year, "date": date, "publisher": publisher, "place": place, "series": series, "number": number,
+        "key": key, "type": type_, "title": title, "short_title": short_title, "authors": author or [],
+        "editors": editor or [], "year": year, "date": date, "publisher": publisher, "place": place,
+        "series": series, "number": number, "session": session,
         "edition": edition, "genre": genre, "journal": journal, "booktitle": booktitle, "volume": volume,
         "issue": issue, "pages": pages, "url": url, "accessed": accessed, "doi": doi, "isbn": isbn,
         "language": lang, "abstract": abstract, "keywords": keyword or [], "themes": theme or [], "note": note,
@@ -100,25 +105,41 @@ def add_cli(
 
 
 def _option(field: str) -> str:
-    return {"authors": "author", "themes": "theme", "type": "type", "language": "lang"}.get(field, field)
+    return {"authors": "author", "themes": "theme", "type": "type", "language": "lang",
+            "short_title": "short-title"}.get(field, field)
+
+
+_PROMPTS = {
+    "title": "Title",
+    "authors": 'Authors ("Family, Given"; several separated by ";"; an organisation in braces)',
+    "year": "Year (n.d. when there is none)",
+    "number": "Number (NOU 2016: 16, Meld. St. 20, Prop. 65 L, Innst. 49 S, LOV-1997-02-28-19)",
+    "session": "Session of the Storting (2009-2010)",
+    "short_title": "Short title (korttittel), e.g. Folketrygdloven",
+}
 
 
 def _ask(loc, values: dict, missing: list[str]) -> None:
-    """Prompt for each missing field until its value is valid."""
+    """Prompt for each missing field until its value is valid (the type first: what else is
+    required follows from it)."""
     from innoref import editing
     from innoref.library import open_library
     from innoref.records import REF_TYPES
 
-    for name in missing:
+    asked: set[str] = set()
+    while True:
+        todo = [m for m in editing.missing_for_add(values) if m not in asked]
+        if "themes" in missing and "themes" not in asked and not values.get("themes"):
+            todo.append("themes")
+        if not todo:
+            return
+        name = todo[0]
+        asked.add(name)
         while True:
             if name == "type":
                 text = typer.prompt(f"Type ({', '.join(REF_TYPES)})")
-            elif name == "title":
-                text = typer.prompt("Title")
-            elif name == "authors":
-                text = typer.prompt('Authors ("Family, Given"; several separated by ";"; an organisation in braces)')
-            elif name == "year":
-                text = typer.prompt("Year (n.d. when there is none)")
+            elif name in _PROMPTS:
+                text = typer.prompt(_PROMPTS[name])
             else:
                 with open_library(loc, reading=False) as lib:
                     themes = lib.themes
@@ -138,7 +159,7 @@ def _ask(loc, values: dict, missing: list[str]) -> None:
                     continue
                 if not chosen:
                     break
-            problems = editing.field_errors(name, text)
+            problems = editing.field_errors(name, text, values)
             if problems:
                 typer.echo(f"error: {problems[0]}", err=True)
                 continue

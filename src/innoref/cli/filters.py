@@ -79,7 +79,7 @@ Theme = Annotated[
 Type = Annotated[
     Optional[str],
     typer.Option("--type", metavar="TYPE", rich_help_panel=_PANEL, show_default=False, autocompletion=complete.types,
-                 help="Only this type: report, book, article, chapter, thesis, webpage or misc."),
+                 help="Only this type: report, book, article, chapter, thesis, webpage, misc, or a Norwegian public document: nou, meld, prop, innst, lov, forskrift."),
 ]
 Publisher = Annotated[
     Optional[str],

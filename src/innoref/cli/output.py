@@ -186,8 +186,10 @@ def texts(values: Iterable[Any]) -> list:
 
 def reference_cells(ref, key_width: int | None = None) -> list[str]:
     """Key, authors, year, title, and publisher or series; the key elided to ``key_width``."""
-    year = str(ref.year) if ref.year is not None else "n.d."
+    year = str(ref.year) if ref.year is not None else ref.session or "n.d."  # a white paper: its session
     where = ref.publisher or ref.journal or ""
+    if ref.type in ("lov", "forskrift"):
+        where = f"{where or 'Lovdata'} ({ref.number})"
     if ref.series:
         where = f"{where} ({ref.series}{' ' + ref.number if ref.number else ''})" if where else ref.series
     key = ref.key if key_width is None else elide_middle(ref.key, key_width)

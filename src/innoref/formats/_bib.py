@@ -61,7 +61,13 @@ class Dialect:
 
     def field_name(self, model_field: str, ref_type: str) -> str:
         by_type = self.names.get(model_field, {})
-        return by_type.get(ref_type, by_type.get("*", model_field))
+        return by_type.get(ref_type, by_type.get(_WRITTEN_AS.get(ref_type, ""), by_type.get("*", model_field)))
+
+
+# Norwegian public documents take the fields of the entry they are written as: reports (an
+# institution, a type and a number), laws and regulations @misc (@legislation in biblatex).
+_WRITTEN_AS = {"nou": "report", "meld": "report", "prop": "report", "innst": "report",
+               "lov": "misc", "forskrift": "misc"}
 
 
 class Writer:
@@ -144,11 +150,21 @@ class Writer:
         out += self.d.special(ref, lambda v, n="": self.text(v, ref, n or "field"))
         plain = ("publisher", "place", "series", "number", "edition", "genre", "journal", "volume",
                  "issue", "isbn", "abstract", "note", "availability")
+        public = kind in _WRITTEN_AS
         for model_field in plain:
             value = getattr(ref, model_field)
-            if value and model_field not in self.d.skip:
+            if value and model_field not in self.d.skip and not (public and model_field == "number"):
                 bib = self.d.field_name(model_field, kind)
                 out.append((bib, esc(bib)(str(value))))
+        if public:
+            from innoref import documents
+
+            # type = {Meld. St.}, number = {20 (2009–2010)}: styles print "(Meld. St. 20 (2009–2010))",
+            # and an import reads the document back from them (documents.recognise).
+            out.append(("type", esc("type")(documents.series_name(ref))))
+            out.append(("number", esc("number")(documents.number_text(ref))))
+        if ref.short_title:
+            out.append(("shorttitle", self.title(ref.short_title, ref, "shorttitle")))
         if ref.pages:
             from innoref.formats.apa import page_range
 

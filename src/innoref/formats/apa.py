@@ -20,6 +20,7 @@ from dataclasses import dataclass, field as dc_field
 from typing import TYPE_CHECKING, Any, Iterable
 from urllib.parse import quote
 
+from innoref.documents import CODE_KINDS, LOVDATA, SESSION_KINDS, designation, is_public, lower_in_text
 from innoref.formats import Options
 from innoref.formats._style import (
     BACKENDS,
@@ -97,6 +98,8 @@ class Terms:
     month_day: Any  # (m, d) -> "March 5" in "(2024, March 5)"
     quotes: tuple[str, str]
     article: str  # an article number in place of pages: "Article e123"
+    chapter: str = "Chapter"  # a chapter as a locator in a citation: "(Moland et al., 2013, Chapter 4)"
+    paragraph: str = "para."  # a paragraph as a locator: "(Helsedirektoratet, 2015, para. 3)"
 
 
 TERMS: dict[str, Terms] = {
@@ -118,7 +121,7 @@ TERMS: dict[str, Terms] = {
         report_no="Rapport nr.", thesis="Avhandling", retrieved="Hentet {date} fra ",
         long_date=_date_no,
         month_day=lambda m, d: f"{d}. {_MONTHS_NO[m - 1]}" if d else _MONTHS_NO[m - 1],
-        quotes=("\u00ab", "\u00bb"), article="Artikkel",
+        quotes=("\u00ab", "\u00bb"), article="Artikkel", chapter="kap.", paragraph="avsn.",
     ),
 }
 # Nynorsk: the same manual's rules; the two words that differ in Nynorsk are "henta" and "frå"
@@ -209,6 +212,8 @@ def _creators(ref: "Reference") -> list["Person"]:
 
 def _identity(ref: "Reference") -> tuple:
     """Who the work is by, as APA compares it for a/b letters: names and initials in order."""
+    if is_public(ref.type):
+        return ("document", designation(ref).casefold())
     people = _creators(ref)
     if not people:
         return ("title", ref.title.casefold())
@@ -257,7 +262,10 @@ def sort_key(ref: "Reference", lang: str = "en") -> tuple:
     """APA 9.44–9.48: by names letter by letter (one author before the same author with
     others), then year (n.d. first), then title; works with no author by title."""
     people = _creators(ref)
-    head = tuple(_name_key(p, lang) for p in people) if people else ((_title_key(ref.title, lang),),)
+    if is_public(ref.type):  # by its first element, the designation, as any other entry
+        head = ((collate(designation(ref), lang),),)
+    else:
+        head = tuple(_name_key(p, lang) for p in people) if people else ((_title_key(ref.title, lang),),)
     when = (0, 0) if ref.year is None else (1, ref.year)
     return (head, when, _title_key(ref.title, lang), ref.key)
 
@@ -411,6 +419,17 @@ def in_word(ctx: Ctx) -> Rich:
     return String(ctx.t.in_word)
 
 
+def designation_part(ctx: Ctx) -> Rich:
+    """A public document's designation where an author stands: "NOU 2016: 16", "Meld. St. 20 (2009–2010)",
+    a law's short title."""
+    return String(designation(ctx.ref))
+
+
+def lovdata(ctx: Ctx) -> Rich:
+    """Where a law or regulation is published: its publisher field, else Lovdata."""
+    return String(ctx.ref.publisher or LOVDATA)
+
+
 # --------------------------------------------------------------------------- the templates
 
 
@@ -469,7 +488,20 @@ TEMPLATES = {
         words[_italic_title, optional[paren[join_(sep=", ")[optional[edition], optional[series_number]]]], _genre],
         sentence[publisher],
     ),
+    # Norwegian public documents, as the guides of Sikt's Norsk APA-manual print them
+    # (shared/domain.md): the designation in the author's place.
+    # NOU 2016: 16. (2016). *Title*. Ministry. URL
+    "nou": toplevel[sentence[designation_part], sentence[date], sentence[_italic_title],
+                    optional[sentence[publisher]], optional[link]],
+    # Meld. St. 20 (2009–2010). *Title*. Ministry. URL  — no separate year; St.meld. nr. 8 (1998–99) before.
+    "meld": toplevel[sentence[designation_part], sentence[_italic_title], optional[sentence[publisher]],
+                     optional[link]],
+    # Folketrygdloven. (1997). *Lov om folketrygd* (LOV-1997-02-28-19). Lovdata. URL
+    "lov": toplevel[sentence[designation_part], sentence[date], sentence[words[_italic_title, paren[f("number")]]],
+                    sentence[lovdata], optional[link]],
 }
+TEMPLATES["prop"] = TEMPLATES["innst"] = TEMPLATES["meld"]  # Prop. 65 L (2019–2020). / Innst. 49 S (2016–2017).
+TEMPLATES["forskrift"] = TEMPLATES["lov"]  # its short title, else its title, as the author element
 
 
 def format_reference(ref: "Reference", lang: str = "en", suffix: str = "") -> Rich:
@@ -544,39 +576,98 @@ def _shown_names(ref: "Reference", scope: list["Reference"]) -> int:
     return shown
 
 
+_LOCATOR = re.compile(
+    r"^(?:(?P<page>(?:pp?|s|side|page)\.?\s*)?(?P<pages>\d+[a-z]?(?:\s*(?:-{1,2}|\u2013)\s*\d+[a-z]?)?)"
+    r"|(?:ch|chapter|kap|kapittel)\.?\s*(?P<chapter>\d+(?:\.\d+)*)"
+    r"|\u00a7\s*(?P<section>\d+[a-z]?(?:-\d+[a-z]?)?)"
+    r"|(?:para|avsn|avsnitt|\u00b6)\.?\s*(?P<paragraph>\d+))$", re.I)
+
+
+def locator_text(locator: str, lang: str = "en") -> str:
+    """A place in the work, the APA way in ``lang``: "12" is "p. 12" (Norwegian "s. 12"), "12-14"
+    "pp. 12–14" ("s. 12–14"), "ch4" "Chapter 4" ("kap. 4"), "§14-4" "§ 14-4", "para3" "para. 3"
+    ("avsn. 3"). Anything else is a ValueError saying what is understood."""
+    t = TERMS[lang]
+    m = _LOCATOR.match(locator.strip())
+    if not m:
+        raise ValueError(f"'{locator}' is not a place in a work: write a page (12), pages (12-14), a chapter "
+                         "(ch4 or kap4), a section (§14-4) or a paragraph (para3 or avsn3)")
+    if m.group("pages"):
+        pages = page_range(m.group("pages"))
+        return f"{t.pages if chr(0x2013) in pages else t.page} {pages}"
+    if m.group("chapter"):
+        return f"{t.chapter} {m.group('chapter')}"
+    if m.group("section"):
+        return f"\u00a7 {m.group('section')}"
+    return f"{t.paragraph} {m.group('paragraph')}"
+
+
+def _cite_year(ref: "Reference", t: Terms, suffix: str) -> str | None:
+    """The year of a citation; none for an NOU, a white paper, a proposition or a recommendation,
+    whose designation says when ("(NOU 2016: 16, s. 10)", "(Meld. St. 20 (2009–2010))")."""
+    if ref.type == "nou" or ref.type in SESSION_KINDS:
+        return None
+    return year_text(ref, t, suffix)
+
+
+def _cite_head(ref: "Reference", t: Terms, narrative: bool, shown: int) -> Rich:
+    if ref.type in CODE_KINDS:  # "(Folketrygdloven, 1997)"; narrative "folketrygdloven (1997)"
+        name = designation(ref)
+        return String(lower_in_text(name) if narrative else name)
+    if is_public(ref.type):
+        return String(designation(ref))
+    return _cite_names(ref, t, narrative=narrative, shown=shown)
+
+
 def citation(cited: list["Reference"], scope: Iterable["Reference"], *, narrative: bool = False,
-             lang: str = "en", markup: str = "text") -> str:
+             lang: str = "en", markup: str = "text", locators: dict[str, str] | None = None) -> str:
     """The in-text citation of ``cited``, letters assigned among ``scope``.
 
     Parenthetical: "(Moland et al., 2013; Teigen et al., 2010)", works in
     reference-list order, one author group's years together: "(Judge & Kammeyer-Mueller,
     2012a, 2012b)". Narrative: "Frankelius and Utbult (2009)"; "og" in Norwegian.
+    ``locators`` give a place in a work by key (:func:`locator_text`): "(Moland et al.,
+    2013, p. 12)", "(NOU 2016: 16, s. 10)", "(Folketrygdloven, 1997, § 14-4)".
     """
     t = TERMS[lang]
+    locators = locators or {}
     pool = {r.key: r for r in scope}
     for ref in cited:
         pool.setdefault(ref.key, ref)
     everyone = list(pool.values())
     letters = year_suffixes(everyone, lang)
     unique = list({r.key: r for r in cited}.values())
-    groups: list[tuple[Rich, list[str], tuple]] = []
+    groups: list[tuple[Rich, list[str], tuple, "Reference"]] = []
     for ref in ordered(unique, lang):
-        names = _cite_names(ref, t, narrative=narrative, shown=_shown_names(ref, everyone))
-        year = year_text(ref, t, letters.get(ref.key, ""))
+        head = _cite_head(ref, t, narrative, _shown_names(ref, everyone))
+        parts = [p for p in (_cite_year(ref, t, letters.get(ref.key, "")),
+                             locator_text(locators[ref.key], lang) if ref.key in locators else None) if p]
+        when = ", ".join(parts)
         ident = _identity(ref)
-        if groups and groups[-1][2] == ident:
-            groups[-1][1].append(year)
+        if groups and groups[-1][2] == ident and when:
+            groups[-1][1].append(when)
         else:
-            groups.append((names, [year], ident))
+            groups.append((head, [when] if when else [], ident, ref))
     backend = BACKENDS[markup]
     if narrative:
-        items = [seq(names, f" ({', '.join(years)})") for names, years, _ in groups]
+        items = [_narrative(head, whens, ref) for head, whens, _, ref in groups]
         if len(items) > 2:
-            glue = ", " if not t.amp_comma else ", "
             last = f", {t.and_word} " if t.amp_comma else f" {t.and_word} "
-            text = join(items, glue, last)
+            text = join(items, ", ", last)
         else:
             text = join(items, "", None) if len(items) == 1 else join(items, f" {t.and_word} ")
         return backend.line(text.render(backend))
-    inner = join((seq(names, ", " + ", ".join(years)) for names, years, _ in groups), "; ")
+    inner = join((seq(head, *([", " + ", ".join(whens)] if whens else [])) for head, whens, _, _ in groups), "; ")
     return backend.line(seq("(", inner, ")").render(backend))
+
+
+def _narrative(head: Rich, whens: list[str], ref: "Reference") -> Rich:
+    """"Moland et al. (2013, p. 12)", "NOU 2016: 16 (s. 10)"; a designation that ends in its
+    session takes the place inside: "Meld. St. 20 (2009–2010, s. 49)"."""
+    if not whens:
+        return head
+    inside = ", ".join(whens)
+    text = head.plain()
+    if ref.type in SESSION_KINDS and text.endswith(")"):
+        return String(f"{text[:-1]}, {inside})")
+    return seq(head, f" ({inside})")

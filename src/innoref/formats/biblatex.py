@@ -31,6 +31,10 @@ OPTIONS: tuple[str, ...] = ()
 ENTRY_TYPES = {
     "report": "report", "book": "book", "article": "article", "chapter": "incollection",
     "thesis": "thesis", "webpage": "online", "misc": "misc",
+    # Norwegian public documents: @report with type = {NOU} and number = {2016: 16}; laws and
+    # regulations @legislation, biblatex's type for them.
+    "nou": "report", "meld": "report", "prop": "report", "innst": "report",
+    "lov": "legislation", "forskrift": "legislation",
 }
 
 FIELD_NAMES = {

@@ -32,6 +32,9 @@ OPTIONS: tuple[str, ...] = ()
 ENTRY_TYPES = {
     "report": "techreport", "book": "book", "article": "article", "chapter": "incollection",
     "thesis": "phdthesis", "webpage": "misc", "misc": "misc",
+    # Norwegian public documents: reports with their designation in type and number; laws @misc.
+    "nou": "techreport", "meld": "techreport", "prop": "techreport", "innst": "techreport",
+    "lov": "misc", "forskrift": "misc",
 }
 
 # model field -> BibTeX field, by record type ("*": every other type)

@@ -28,7 +28,15 @@ OPTIONS: tuple[str, ...] = ()
 TYPES = {
     "report": "report", "book": "book", "article": "article-journal", "chapter": "chapter",
     "thesis": "thesis", "webpage": "webpage", "misc": "document",
+    # Norwegian public documents: reports whose genre and number make the designation ("NOU",
+    # "2016: 16"; "Meld. St.", "20 (2009–2010)"), as Zotero shows a report's type and number;
+    # laws and regulations are CSL's legislation (Zotero's statute), the date code their number.
+    "nou": "report", "meld": "report", "prop": "report", "innst": "report",
+    "lov": "legislation", "forskrift": "legislation",
 }
+
+
+_PLAIN = ("report", "book", "article", "chapter", "thesis", "webpage", "misc")
 
 
 def name(p: "Person") -> dict[str, str]:
@@ -67,6 +75,15 @@ def item(ref: "Reference") -> dict[str, Any]:
         "volume": ref.volume, "issue": ref.issue, "URL": ref.url, "DOI": ref.doi, "ISBN": ref.isbn,
         "language": ref.language, "abstract": ref.abstract,
     }
+    if ref.type in TYPES and ref.type not in _PLAIN:
+        from innoref import documents
+
+        if ref.type in documents.CODE_KINDS:
+            simple.update({"number": ref.number, "title-short": ref.short_title, "genre": ref.genre})
+        else:
+            simple.update({"genre": documents.series_name(ref), "number": documents.number_text(ref)})
+    elif ref.short_title:
+        simple["title-short"] = ref.short_title
     out.update({k: v for k, v in simple.items() if v})
     if ref.pages:
         out["page"] = page_range(ref.pages).replace("\u2013", "-")

@@ -26,6 +26,9 @@ OPTIONS: tuple[str, ...] = ()
 TYPES = {
     "report": "RPRT", "book": "BOOK", "article": "JOUR", "chapter": "CHAP",
     "thesis": "THES", "webpage": "ELEC", "misc": "GEN",
+    # Norwegian public documents: reports with the designation in M3 and IS ("NOU", "2016: 16");
+    # laws and regulations as statutes (STAT), the date code in IS.
+    "nou": "RPRT", "meld": "RPRT", "prop": "RPRT", "innst": "RPRT", "lov": "STAT", "forskrift": "STAT",
 }
 
 
@@ -55,6 +58,13 @@ def record(ref: "Reference") -> str:
     tags += [("AU", person(p)) for p in ref.authors]
     tags += [("A2", person(p)) for p in ref.editors]
     tags.append(("TI", ref.title))
+    if ref.short_title:
+        tags.append(("ST", ref.short_title))
+    number, genre = ref.number, ref.genre
+    if kind == "RPRT" and ref.type != "report":
+        from innoref import documents
+
+        number, genre = documents.number_text(ref), documents.series_name(ref)
     container = ref.journal or ref.booktitle
     if container:
         tags.append(("T2", container))
@@ -65,7 +75,7 @@ def record(ref: "Reference") -> str:
     if ref.date:
         tags.append(("DA", _ris_date(ref.date)))
     for tag, value in (("PB", ref.publisher), ("CY", ref.place), ("ET", ref.edition), ("VL", ref.volume),
-                       ("IS", ref.issue or ref.number), ("M3", ref.genre)):
+                       ("IS", ref.issue or number), ("M3", genre)):
         if value:
             tags.append((tag, value))
     if ref.pages:

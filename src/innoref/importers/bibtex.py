@@ -603,6 +603,9 @@ def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str
                 notes.append(f"{name}: 'and others' kept in extra.{name}-others")
     if "booktitle" in fields:
         data["booktitle"] = _joined(take("booktitle") or "", take("booksubtitle"))
+    short = take("shorttitle")
+    if short:
+        data["short_title"] = short
     journal = take("journaltitle") or take("journal")
     if journal:
         data["journal"] = _joined(journal, take("journalsubtitle"))

@@ -28,9 +28,10 @@ TYPES = {
     "entry-encyclopedia": "chapter",
     "thesis": "thesis",
     "webpage": "webpage", "post": "webpage", "post-weblog": "webpage",
+    "legislation": "misc",  # a law with its date code is read as one (documents.recognise)
 }
 _USABLE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_:.+/-]*$")
-NAMED = {"id", "citation-key", "type", "title", "author", "editor", "issued", "publisher", "publisher-place",
+NAMED = {"id", "citation-key", "type", "title", "title-short", "author", "editor", "issued", "publisher", "publisher-place",
          "collection-title", "collection-number", "number", "edition", "genre", "container-title", "volume",
          "issue", "page", "URL", "accessed", "DOI", "ISBN", "language", "abstract", "keyword", "note"}
 
@@ -168,7 +169,8 @@ def convert(item: dict[str, Any], notes: list[str]) -> dict[str, Any]:
             data["accessed"] = date
         else:
             put_extra(data, "accessed", json.dumps(item["accessed"], ensure_ascii=False))
-    simple = {"publisher": "publisher", "publisher-place": "place", "collection-title": "series",
+    simple = {"title-short": "short_title", "publisher": "publisher", "publisher-place": "place",
+              "collection-title": "series",
               "edition": "edition", "genre": "genre", "volume": "volume", "page": "pages", "URL": "url",
               "abstract": "abstract", "note": "note"}
     for csl, model in simple.items():

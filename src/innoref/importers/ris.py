@@ -26,13 +26,14 @@ TYPES = {
     "ENCYC": "chapter",
     "THES": "thesis",
     "ELEC": "webpage", "WEB": "webpage", "BLOG": "webpage",
+    "STAT": "misc", "BILL": "misc",  # a law or regulation with its date code is read as one (documents.recognise)
 }
 # Names for tags kept in extra (the tag itself for any other).
 TAG_NAMES = {
     "AD": "author-address", "AN": "accession-number", "CN": "call-number", "DB": "database",
     "DP": "database-provider", "LB": "label", "NV": "number-of-volumes", "OP": "original-publication",
     "RI": "reviewed-item", "RN": "research-notes", "RP": "reprint-edition", "SE": "section",
-    "ST": "short-title", "TT": "translated-title", "TA": "translated-author", "C1": "custom1",
+    "TT": "translated-title", "TA": "translated-author", "C1": "custom1",
     "C2": "custom2", "C3": "custom3", "C4": "custom4", "C5": "custom5", "C6": "custom6", "C7": "custom7",
     "C8": "custom8", "L1": "file", "L2": "fulltext-url", "L4": "figure", "A3": "series-editors",
     "A4": "subsidiary-authors", "CA": "caption", "J2": "journal-abbreviation", "M1": "misc1", "M2": "misc2",
@@ -120,6 +121,9 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
     title = one("TI", "T1", "CT") if rtype == "chapter" else one("TI", "T1", "CT", "BT")
     if title:
         data["title"] = title
+    short = one("ST")
+    if short:
+        data["short_title"] = short
     authors = [v for t in ("AU", "A1") for v in values.get(t, [])]
     editors = [v for t in ("ED", "A2") for v in values.get(t, [])]
     used.update({"AU", "A1", "ED", "A2"})
