@@ -259,6 +259,9 @@ def lower_in_text(short_title: str) -> str:
 # The report types (BibTeX type, CSL genre, RIS M3) that name a public document.
 _SERIES = {"nou": "nou", "meld. st.": "meld", "meld.st.": "meld", "st.meld.": "meld", "prop.": "prop",
            "ot.prp.": "prop", "st.prp.": "prop", "innst.": "innst", "lov": "lov", "forskrift": "forskrift"}
+# A whole designation in one value: "NOU 2016: 16", "Meld. St. 20 (2009–2010)", "Ot.prp. nr. 52 (2004–05)".
+_DESIGNATION = re.compile(r"^\s*(?P<series>NOU|Meld\.\s*St\.|St\.\s*meld\.|Prop\.|Ot\.\s*prp\.|St\.\s*prp\.|Innst\.)"
+                          r"\s+(?:nr\.\s*)?(?P<number>\d.*)$", re.I)
 _NUMBER_SESSION = re.compile(r"^(?P<number>.+?)\s*(?:\((?P<session>\d{4}\s*[-\u2013/]+\s*\d{2,4})\))?\s*$")
 
 
@@ -273,9 +276,13 @@ def recognise(data: dict) -> dict:
     # RIS M3), or a BibTeX type kept in extra because the entry had a series too.
     found = [(f, v) for f, v in (("series", data.get("series")), ("genre", data.get("genre")),
                                  ("extra.type", extra.get("type")))
-             if isinstance(v, str) and v.strip().lower() in _SERIES]
+             if isinstance(v, str) and (v.strip().lower() in _SERIES or _DESIGNATION.match(v))]
     field_name, series = found[0] if found else (None, None)
     number = data.get("number")
+    if series is not None and not isinstance(number, str):  # the whole designation in one field
+        whole = _DESIGNATION.match(series)
+        if whole:
+            number, series = whole.group("number"), whole.group("series")
     if not isinstance(number, str):
         return data
     if kind not in KINDS:

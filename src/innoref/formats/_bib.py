@@ -159,10 +159,15 @@ class Writer:
         if public:
             from innoref import documents
 
-            # type = {Meld. St.}, number = {20 (2009–2010)}: styles print "(Meld. St. 20 (2009–2010))",
-            # and an import reads the document back from them (documents.recognise).
-            out.append(("type", esc("type")(documents.series_name(ref))))
-            out.append(("number", esc("number")(documents.number_text(ref))))
+            # The whole designation in type: apacite and biblatex-apa print a report's type in
+            # parentheses after its title, "(Meld. St. 20 (2009–2010))", but a number of its own
+            # with "No."/"Nr." before it. A law's date code stays its number. An import reads the
+            # document back from them (documents.recognise).
+            if kind in documents.CODE_KINDS:
+                out.append(("type", esc("type")(documents.series_name(ref))))
+                out.append(("number", esc("number")(ref.number)))
+            else:
+                out.append(("type", esc("type")(documents.designation(ref))))
         if ref.short_title:
             out.append(("shorttitle", self.title(ref.short_title, ref, "shorttitle")))
         if ref.pages:

@@ -712,12 +712,15 @@ def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str
             if isbn is None:
                 notes.append(f"isbn '{isbn_text}' has no valid ISBN; kept in extra.isbn")
     language = take("language")
-    langid = fields.get("langid")
-    code = language_code(language) or language_code(langid and decoder.text(langid))
+    langid = take("langid")
+    langid_code = language_code(langid and decoder.text(langid))
+    code = language_code(language) or langid_code
     if code:
         data["language"] = code
     if language and language_code(language) is None:
         put_extra(data, "language", language)
+    if langid and langid_code != code:  # a langid that says something the language does not: kept
+        put_extra(data, "langid", decoder.text(langid))
     keywords = take("keywords")
     if keywords:
         data["keywords"] = [k.strip() for k in re.split(r"[,;]", keywords) if k.strip()]
