@@ -120,7 +120,8 @@ def pandoc_apa(csl_json_path: Path | str, lang: str = "en", *, binary: str | Non
 
     ``en`` uses the CSL style ``apa`` with en-US, ``nb`` and ``nn`` the style
     ``norsk-apa-manual`` with nb-NO or nn-NO, all from Debian's
-    citation-style-language-styles. Plain text: italics are not marked. ``binary``
+    citation-style-language-styles. Plain text: italics are not marked, and each line is
+    stripped (pandoc 2.17 ends them with a space). ``binary``
     picks another pandoc (e.g. ``pandoc3_binary()``); the default is the one on PATH.
     """
     style_file, locale = APA_STYLES[lang]
@@ -131,7 +132,7 @@ def pandoc_apa(csl_json_path: Path | str, lang: str = "en", *, binary: str | Non
     argv = [binary, "-f", "markdown", "-t", "plain", "--wrap=none", "--citeproc",
             "--bibliography", str(csl_json_path), "--csl", str(style)]  # fmt: skip
     text = _run(argv, stdin=document)
-    return [" ".join(p.split("\n")) for p in text.strip().split("\n\n") if p.strip()]
+    return [" ".join(line.strip() for line in p.splitlines()).strip() for p in text.split("\n\n") if p.strip()]
 
 
 def write_csl_json(items: list[dict]) -> Path:
