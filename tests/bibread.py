@@ -77,7 +77,13 @@ def read(text: str, module) -> list[Reference]:
                 data["date"] = raw
                 data["year"] = int(raw[:4])
             elif name == "langid":
-                data["language"] = {v: k for k, v in reversed(list(module.LANGIDS.items()))}[raw]
+                from innoref.formats.biblatex import LANGIDS
+
+                data["language"] = data.get("language") or {v: k for k, v in reversed(list(LANGIDS.items()))}[raw]
+            elif name == "language":
+                data["language"] = from_latex(raw)
+            elif name == "month" or (name == "options" and raw == "useprefix=true"):
+                continue  # the month is in date too; useprefix is what innoref does anyway
             elif name in ("doi", "url"):
                 # URLs are verbatim (as \url reads them), with "%" and "#" escaped in classic BibTeX.
                 data[name] = raw.replace("\\%", "%").replace("\\#", "#") if module.DIALECT.ascii else raw

@@ -970,8 +970,8 @@ def import_candidates(
                 notes += set_aside
                 check_themes(ref, lib.themes)
             except InvalidInput as exc:
-                report.skipped.append(Skipped(cand.where, exc.message.removeprefix("invalid record: ")
-                                              .replace("\n  ", "; ").replace("\n", "; "), cand.line))
+                reason = re.sub(r"^invalid record:\s*", "", exc.message)  # "invalid record:\n  a\n  b" -> "a; b"
+                report.skipped.append(Skipped(cand.where, re.sub(r"\n\s*", "; ", reason), cand.line))
                 tick(1)
                 continue
             report.warnings += [f"{cand.where}: {w}" for w in notes]

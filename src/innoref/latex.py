@@ -23,7 +23,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["LatexError", "to_latex", "from_latex", "decoder"]
+__all__ = ["LatexError", "to_latex", "from_latex", "decoder", "math_text"]
 
 
 class LatexError(ValueError):
@@ -57,7 +57,8 @@ _SPECIALS = {
 
 # Letters that are not a base letter plus an accent.
 _LETTERS = {
-    "æ": r"{\ae}", "Æ": r"{\AE}", "ø": r"{\o}", "Ø": r"{\O}", "å": r"{\aa}", "Å": r"{\AA}",
+    # å as the ring accent on a, not \aa: LaTeX and pandoc read both, Citation.js only this one.
+    "æ": r"{\ae}", "Æ": r"{\AE}", "ø": r"{\o}", "Ø": r"{\O}", "å": r"{\r a}", "Å": r"{\r A}",
     "ß": r"{\ss}", "œ": r"{\oe}", "Œ": r"{\OE}", "ł": r"{\l}", "Ł": r"{\L}", "ı": r"{\i}",
     "ȷ": r"{\j}", "đ": r"{\dj}", "Đ": r"{\DJ}", "þ": r"{\th}", "Þ": r"{\TH}", "ð": r"{\dh}",
     "Ð": r"{\DH}", "ŋ": r"{\ng}", "Ŋ": r"{\NG}",
@@ -65,7 +66,9 @@ _LETTERS = {
 
 # Punctuation and symbols.
 _SYMBOLS = {
-    "\u2013": r"\textendash{}", "\u2014": r"\textemdash{}",
+    # Dashes as TeX's ligatures: pandoc drops \textendash{} ("kommunen  lärdomar"), and every
+    # reader takes -- and ---.
+    "\u2013": "--", "\u2014": "---",
     "\u2018": r"\textquoteleft{}", "\u2019": r"\textquoteright{}",
     "\u201c": r"\textquotedblleft{}", "\u201d": r"\textquotedblright{}",
     "\u201e": r"\quotedblbase{}", "\u201a": r"\quotesinglbase{}",
@@ -136,7 +139,9 @@ def _char(char: str, ascii: bool) -> str:
 
 # What needs more than itself in LaTeX: a special, a non-ASCII character, and the first of a pair
 # that TeX fonts would join into a dash or a quote ("--", "``", "''", ",,", "!`", "?`").
-_TOUCHED = re.compile("[" + re.escape("".join(_SPECIALS)) + r"]|[^\x00-\x7f]|([-`',])(?=\1)|([!?])(?=`)")
+_TOUCHED = re.compile("[" + re.escape("".join(_SPECIALS)) + r"]|[^\x00-\x7f]|([`',])(?=\1)|([!?])(?=`)"
+                      r"|(-)(?=[-\u2013\u2014])")
+_DASHES = "-\u2013\u2014"
 
 
 def to_latex(text: str, *, ascii: bool = True) -> str:
@@ -158,7 +163,11 @@ def _to_latex(text: str, ascii: bool) -> str:
             out = _char(char, ascii)
         except LatexError:
             raise LatexError(char, text) from None
-        return out + "{}" if m.group(1) or m.group(2) else out
+        if m.group(1) or m.group(2) or m.group(3):
+            return out + "{}"
+        if out.endswith("-") and text[m.end():m.end() + 1] in tuple(_DASHES):  # "–-" is not "---"
+            return out + "{}"
+        return out
 
     return _TOUCHED.sub(escaped, text)
 
@@ -198,3 +207,44 @@ def decoder():
 def from_latex(text: str) -> str:
     """LaTeX text as Unicode: accents composed, specials unescaped, protective braces dropped."""
     return unicodedata.normalize("NFC", decoder().latex_to_text(text))
+
+
+# --------------------------------------------------------------------------- TeX math in titles
+
+_GREEK = {name: chr(code) for name, code in (
+    ("alpha", 0x3B1), ("beta", 0x3B2), ("gamma", 0x3B3), ("delta", 0x3B4), ("epsilon", 0x3B5), ("zeta", 0x3B6),
+    ("eta", 0x3B7), ("theta", 0x3B8), ("iota", 0x3B9), ("kappa", 0x3BA), ("lambda", 0x3BB), ("mu", 0x3BC),
+    ("nu", 0x3BD), ("xi", 0x3BE), ("pi", 0x3C0), ("rho", 0x3C1), ("sigma", 0x3C3), ("tau", 0x3C4),
+    ("upsilon", 0x3C5), ("phi", 0x3C6), ("chi", 0x3C7), ("psi", 0x3C8), ("omega", 0x3C9),
+    ("Gamma", 0x393), ("Delta", 0x394), ("Theta", 0x398), ("Lambda", 0x39B), ("Xi", 0x39E), ("Pi", 0x3A0),
+    ("Sigma", 0x3A3), ("Upsilon", 0x3A5), ("Phi", 0x3A6), ("Psi", 0x3A8), ("Omega", 0x3A9))}
+_SYMBOLS_MATH = {"times": "\u00d7", "pm": "\u00b1", "cdot": "\u00b7", "leq": "\u2264", "geq": "\u2265",
+                 "neq": "\u2260", "infty": "\u221e", "sim": "\u223c", "approx": "\u2248", "to": "\u2192"}
+_SUPER = dict(zip("0123456789+-=()n", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207a\u207b\u207c\u207d\u207e\u207f"))
+_SUB = dict(zip("0123456789+-=()", "\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089\u208a\u208b\u208c\u208d\u208e"))
+_MATH = re.compile(r"\$([^$]+)\$")
+_SCRIPT = re.compile(r"([_^])(?:\{([^{}]*)\}|(.))")
+_WRAPPED = re.compile(r"\\(?:textrm|mathrm|text|mathit|textit)\{([^{}]*)\}")
+
+
+def math_text(text: str) -> str:
+    """Simple TeX math in a title as the characters it prints: ``DNA$_{\\textrm{2}}$`` is DNA₂,
+    ``$\\Sigma^{0}$`` Σ⁰, ``$x^2$`` x². A formula with anything Unicode cannot write as text
+    (``$4^{\\textrm{ème}}$``: no superscript è; ``\\frac``) is left as written, not guessed at."""
+
+    def one(m: re.Match[str]) -> str:
+        body = _WRAPPED.sub(lambda w: w.group(1), m.group(1))
+        body = re.sub(r"\\([A-Za-z]+)\s*", lambda g: _GREEK.get(g.group(1)) or _SYMBOLS_MATH.get(g.group(1))
+                      or g.group(0), body)
+
+        def script(s: re.Match[str]) -> str:
+            table = _SUPER if s.group(1) == "^" else _SUB
+            inner = s.group(2) if s.group(2) is not None else s.group(3)
+            if all(ch in table for ch in inner):
+                return "".join(table[ch] for ch in inner)
+            return s.group(0)
+
+        body = _SCRIPT.sub(script, body)
+        return m.group(0) if re.search(r"[\\{}^_]", body) else body.replace(" ", "")
+
+    return _MATH.sub(one, text) if "$" in text else text

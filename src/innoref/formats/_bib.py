@@ -199,7 +199,8 @@ class Writer:
         if self.d.ascii and not ref.key.isascii():
             raise InvalidInput(_non_ascii_key(ref.key))
         lines = [f"@{self.d.entry_type(ref)}{{{ref.key},"]
-        lines += [f"  {name} = {{{value}}}," for name, value in self.fields(ref)]
+        lines += [f"  {name} = {value}," if isinstance(value, _Macro) else f"  {name} = {{{value}}},"
+                  for name, value in self.fields(ref)]
         lines.append("}")
         return "\n".join(lines) + "\n"
 
@@ -214,6 +215,10 @@ def _non_ascii_key(key: str) -> str:
     return (f"{key}: key: classic BibTeX needs a key in plain ASCII, and '{key}' is not; rename it "
             f"(innoref edit '{key}' --set key={ascii_key}) or export --format biblatex, which biber "
             f"reads in UTF-8")
+
+
+class _Macro(str):
+    """A value written bare, as a BibTeX macro: ``month = apr``."""
 
 
 def _extra_text(value: Any, ref: "Reference", key: str) -> str:

@@ -47,9 +47,10 @@ FIELD_NAMES = {
     "number": {"article": "eid", "*": "number"},  # an article's number (e123) is its eid
     "issue": {"article": "number", "*": "issue"},
     "genre": {"thesis": "type", "*": "genre"},
-    # innoref's note is the reader's own: "note" and "annotation" are printed in bibliographies
-    # (biblatex-apa prints annotations), "comment" (as JabRef writes it) by no style.
-    "note": {"*": "comment"},
+    # innoref's note is the reader's own, printed by no style: "annote" (biblatex's alias for
+    # annotation, which biblatex-apa prints only with annotation=true; plain and apacite never),
+    # which pandoc and Citation.js read, where they drop JabRef's "comment".
+    "note": {"*": "annote"},
     "journal": {"*": "journaltitle"},
 }
 
@@ -72,6 +73,10 @@ def _special(ref: "Reference", text) -> list[tuple[str, str]]:
         out.append(("date", ref.date))
     elif ref.year is not None:
         out.append(("date", str(ref.year)))
+    if any(p.particle for p in (*ref.authors, *ref.editors)):
+        # innoref sorts and cites "van der Berg" with its particle, as written; useprefix has
+        # biber and pandoc do the same.
+        out.append(("options", "useprefix=true"))
     if ref.language:
         if ref.language in LANGIDS:
             out.append(("langid", LANGIDS[ref.language]))

@@ -20,7 +20,7 @@ import re
 from typing import TYPE_CHECKING
 
 from innoref.formats import Options
-from innoref.formats._bib import RESTORABLE_CLASSIC, Dialect, imported_type, render_entries
+from innoref.formats._bib import RESTORABLE_CLASSIC, Dialect, _Macro, imported_type, render_entries
 
 if TYPE_CHECKING:
     from innoref.records import Reference
@@ -47,13 +47,15 @@ FIELD_NAMES = {
     "number": {"article": "eid", "*": "number"},  # an article's number (e123) is its eid
     "issue": {"article": "number", "*": "issue"},
     "genre": {"thesis": "type", "webpage": "type", "*": "genre"},
-    # innoref's note is the reader's own: "note" and "annotation" are printed in bibliographies
-    # (biblatex-apa prints annotations), "comment" (as JabRef writes it) by no style.
-    "note": {"*": "comment"},
+    # innoref's note is the reader's own, printed by no style: "annote" (biblatex's alias for
+    # annotation, which biblatex-apa prints only with annotation=true; plain and apacite never),
+    # which pandoc and Citation.js read, where they drop JabRef's "comment".
+    "note": {"*": "annote"},
 }
 
 
 WEB_PAGE = "Web page"
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 def entry_type(ref: "Reference") -> str:
@@ -71,8 +73,16 @@ def _special(ref: "Reference", text) -> list[tuple[str, str]]:
         out.append(("year", str(ref.year)))
     if ref.date and len(ref.date) > 4:
         out.append(("date", ref.date))
+    if ref.date and len(ref.date) >= 7:
+        # The month as BibTeX's own macro (jan ... dec), which every style and reader knows; the
+        # whole date is in date too, for biber and for innoref.
+        out.append(("month", _Macro(_MONTHS[int(ref.date[5:7]) - 1])))
     if ref.language:
         out.append(("language", text(ref.language, "language")))
+        from innoref.formats.biblatex import LANGIDS
+
+        if ref.language in LANGIDS:  # pandoc reads the language only from langid
+            out.append(("langid", LANGIDS[ref.language]))
     if ref.type == "webpage" and not ref.genre:
         # Classic styles have no @online; apacite prints a @misc's type as "[Web page]",
         # and the type tells a reader this @misc is a web page.

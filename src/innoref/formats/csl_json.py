@@ -3,8 +3,9 @@
 One item per record, ``id`` = the key. Names are ``family``/``given`` with the
 particle as ``non-dropping-particle`` (so "van der Berg" sorts and prints as
 written) and ``suffix``; organisations are ``literal``. Dates are
-``date-parts``. Series go in ``collection-title``, report numbers in
-``number``, the kind of document in ``genre``, as Zotero maps them. CSL has no
+``date-parts``. A report's series goes in ``genre`` with its number in ``number``
+(Zotero's report type and number: CSL's APA prints "(Fafo-rapport 2013:52)"); other
+series in ``collection-title``; the kind of document in ``genre``. CSL has no
 place for other fields, so the record's ``extra`` fields go into ``note`` as
 ``key: value`` lines, where citeproc-js and Zotero look for them.
 
@@ -75,6 +76,10 @@ def item(ref: "Reference") -> dict[str, Any]:
         "volume": ref.volume, "issue": ref.issue, "URL": ref.url, "DOI": ref.doi, "ISBN": ref.isbn,
         "language": ref.language, "abstract": ref.abstract,
     }
+    if ref.type == "report" and ref.series and not ref.genre:
+        # A report's series is its kind, as Zotero's reportType: CSL styles print the genre with
+        # the number, "(Fafo-rapport 2013:52)", and a collection-title after it.
+        simple.update({"genre": ref.series, "collection-title": None})
     if ref.type in TYPES and ref.type not in _PLAIN:
         from innoref import documents
 

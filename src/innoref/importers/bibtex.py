@@ -37,6 +37,7 @@ from typing import Any
 from innoref.editing import Candidate, Skipped
 from innoref.errors import InnorefError
 from innoref.importers import Batch, Progress, date_parts, isbn_in, language_code, put_extra
+from innoref.latex import math_text
 
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december"]
@@ -83,6 +84,26 @@ _LIGATURES = (("---", "\u2014"), ("--", "\u2013"), ("``", "\u201c"), ("''", "\u2
 
 
 # --------------------------------------------------------------------------- LaTeX decoding
+
+
+# A value that runs on past its closing brace into the next field: a comma missing after it.
+_SWALLOWED = re.compile(r"\}\s*\n\s*([A-Za-z][\w:.-]*)\s*=\s*(?=[{\"0-9A-Za-z])")
+
+
+def _split_swallowed(fields: dict[str, str], notes: list[str]) -> None:
+    """``title = {A}`` then ``file = {B}`` on the next line with no comma between: bibtexparser
+    reads one value, which without its outer braces is "A}\nfile = {B". Split it back into its
+    fields, and say so."""
+    for name, value in list(fields.items()):
+        for m in _SWALLOWED.finditer(value):
+            if value[:m.start()].count("{") != value[:m.start()].count("}"):
+                continue  # a brace of the value's own: not where the value ended
+            other = m.group(1).lower()
+            fields[name] = value[:m.start()]
+            rest = value[m.end():].strip()
+            fields.setdefault(other, rest[1:] if rest.startswith("{") else rest)
+            notes.append(f"{name}: no comma after it, before '{other} ='; read as two fields")
+            break
 
 
 def preamble_macros(preambles: list[str]) -> dict[str, tuple[int, str]]:
@@ -436,6 +457,7 @@ def read(text: str, progress: Progress | None = None) -> Batch:
             name = f.key.lower()
             if name not in fields:
                 fields[name] = expand(str(f.value), strings, undefined)
+        _split_swallowed(fields, notes)
         for name in dict.fromkeys(undefined):
             notes.append(f"@string '{name}' is not defined; kept as text")
         expanded.append((entry, fields, notes))
@@ -583,7 +605,7 @@ def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str
         value = fields[name]
         if name in VERBATIM:
             return " ".join(value.split())
-        text = decoder.text(value)
+        text = math_text(decoder.text(value))  # DNA$_{2}$ -> DNA₂
         if decoder.loses_text(value):
             put_extra(data, f"{name}-latex", " ".join(value.split()))
             notes.append(f"{name}: LaTeX that does not read as text (kept as written in extra.{name}-latex)")
@@ -606,7 +628,10 @@ def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str
     short = take("shorttitle")
     if short:
         data["short_title"] = short
-    journal = take("journaltitle") or take("journal")
+    full_journal = take("fjournal")  # the full name beside an abbreviated journal (AMS, Zotero)
+    journal = take("journaltitle") or full_journal or take("journal")
+    if full_journal and "journal" in fields and fields.get("journal") and journal == full_journal:
+        put_extra(data, "journal-abbreviation", take("journal"))
     if journal:
         data["journal"] = _joined(journal, take("journalsubtitle"))
     # Dates: biblatex date, else year (+ month).
@@ -635,6 +660,18 @@ def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str
             data["date"] = f"{data['year']}-{number:02d}"
         elif not number or "date" in data and data["date"][5:7] != f"{number:02d}":
             put_extra(data, "month", month)
+    day = take("day")
+    if day:
+        if day.strip().isdigit() and len(data.get("date", "")) == 7:
+            candidate = f"{data['date']}-{int(day):02d}"
+            if date_parts(candidate)[1] == candidate:
+                data["date"] = candidate
+                day = None
+        if day:
+            put_extra(data, "day", day)
+    options = take("options")
+    if options and options.replace(" ", "").lower() not in ("useprefix=true", "useprefix"):
+        put_extra(data, "options", options)  # useprefix alone says what innoref does anyway
     # Who published it.
     publisher = take("publisher")
     owner = {"report": "institution", "thesis": "school"}.get(rtype)
@@ -643,7 +680,7 @@ def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str
         if value is None:
             continue
         if publisher is None and (name == owner or name == "institution" and rtype == "thesis"
-                                  or name == "organization" and kind in ("manual", "proceedings", "online")):
+                                  or name == "organization" and kind in ("manual", "proceedings", "online", "misc")):
             publisher = value
         else:
             put_extra(data, name, value)
@@ -661,6 +698,8 @@ def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str
             series = kind_text  # "Fafo-rapport": the report series
         elif rtype == "thesis":
             data["genre"] = THESIS_TYPES.get(kind_text.lower(), kind_text)
+        elif rtype == "misc" and kind_text.strip().lower() == "web page":
+            data["type"] = rtype = "webpage"  # classic BibTeX has no @online: innoref writes a web page so
         elif rtype == "misc" and "genre" not in data:
             data["genre"] = kind_text
         else:
@@ -681,6 +720,12 @@ def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str
         value = take(name)
         if value:
             data[name] = value
+    # innoref writes its note as annote (biblatex's annotation); a printed note comes first.
+    annote = take("annote") or take("annotation")
+    if annote and "note" not in data:
+        data["note"] = annote
+    elif annote:
+        put_extra(data, "annote", annote)
     howpublished = take("howpublished")
     url = take("url")
     if howpublished:

@@ -33,7 +33,7 @@ TYPES = {
 _USABLE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_:.+/-]*$")
 NAMED = {"id", "citation-key", "type", "title", "title-short", "author", "editor", "issued", "publisher", "publisher-place",
          "collection-title", "collection-number", "number", "edition", "genre", "container-title", "volume",
-         "issue", "page", "URL", "accessed", "DOI", "ISBN", "language", "abstract", "keyword", "note"}
+         "issue", "page", "URL", "accessed", "DOI", "ISBN", "language", "abstract", "keyword", "note", "annote"}
 
 
 def _person(name: Any) -> dict[str, str] | None:
@@ -172,11 +172,27 @@ def convert(item: dict[str, Any], notes: list[str]) -> dict[str, Any]:
     simple = {"title-short": "short_title", "publisher": "publisher", "publisher-place": "place",
               "collection-title": "series",
               "edition": "edition", "genre": "genre", "volume": "volume", "page": "pages", "URL": "url",
-              "abstract": "abstract", "note": "note"}
+              "abstract": "abstract"}
     for csl, model in simple.items():
         value = text(csl)
         if value:
             data[model] = value
+    # The note holds Zotero's Extra as "name: value" lines (innoref writes its extra fields so);
+    # the rest is the note. An annote (BibTeX's annotation, as pandoc and Citation.js read it) too.
+    lines = []
+    for line in (text("note") or "").splitlines():
+        named = re.match(r"^([A-Za-z][\w.+/-]*): (.+)$", line)
+        if named and named.group(1) not in NAMED:
+            put_extra(data, named.group(1), named.group(2))
+        elif line.strip():
+            lines.append(line)
+    annote = text("annote")
+    if lines or annote:
+        data["note"] = "\n".join(lines) if lines else annote
+        if lines and annote:
+            put_extra(data, "annote", annote)
+    if rtype == "report" and data.get("genre") and "series" not in data:
+        data["series"] = data.pop("genre")  # a report's genre is its series: Fafo-rapport (Zotero's reportType)
     number, collection_number, issue = text("number"), text("collection-number"), text("issue")
     if number or collection_number:
         data["issue" if rtype == "article" and not issue else "number"] = number or collection_number

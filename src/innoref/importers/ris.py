@@ -124,9 +124,13 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
     short = one("ST")
     if short:
         data["short_title"] = short
-    authors = [v for t in ("AU", "A1") for v in values.get(t, [])]
-    editors = [v for t in ("ED", "A2") for v in values.get(t, [])]
-    used.update({"AU", "A1", "ED", "A2"})
+    # In the order they stand: A1 (the old tag) and AU may be mixed in one record. Editors as
+    # Zotero maps them: a book's are A3 (its A2 are series editors), a chapter's A2, else ED or A2.
+    authors = [v for t, v in tags if t in ("AU", "A1") and v]
+    book = kind in ("BOOK", "EBOOK", "EDBOOK")
+    editor_tags = ("ED", "A3") if book else ("ED", "A2")
+    editors = [v for t, v in tags if t in editor_tags and v]
+    used.update({"AU", "A1", *editor_tags})
     if authors:
         data["authors"] = [_person(a) for a in authors]
     if editors:
@@ -143,17 +147,23 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
             if not year:
                 put_extra(data, "date-text", text)
     secondary = one("T2")
-    journal = one("JO", "JF", "JA")
+    # The journal's full name (JF, or T2 as Zotero writes it) before its abbreviation (JO, JA).
+    full = one("JF")
+    abbreviated = one("JO", "JA")
     if rtype == "article":
-        if journal or secondary:
-            data["journal"] = journal or secondary
-        if journal and secondary and journal != secondary:
+        name = full or secondary or abbreviated
+        if name:
+            data["journal"] = name
+        if full and secondary and full != secondary:
             put_extra(data, "secondary-title", secondary)
+        if abbreviated and abbreviated != name:
+            put_extra(data, "journal-abbreviation", abbreviated)
     elif rtype == "chapter":
         if secondary or values.get("BT"):
             data["booktitle"] = secondary or one("BT")
     elif secondary:
         data["series"] = secondary
+    journal = full or abbreviated
     if journal and rtype != "article":
         put_extra(data, "journal", journal)
     series = one("T3")
@@ -179,6 +189,8 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
         data["pages"] = f"{first}–{last}" if last and last != first else first
     elif last:
         data["pages"] = last
+    if kind in ("STAT", "BILL") and one("M1"):
+        data["number"] = one("M1")  # a law's number (Zotero's public law number): LOV-1997-02-28-19
     for tag, name in (("PB", "publisher"), ("CY", "place"), ("PP", "place"), ("ET", "edition"), ("M3", "genre"),
                       ("AB", "abstract"), ("N2", "abstract")):
         value = one(tag)
@@ -186,6 +198,8 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
             data[name] = value
         elif value:
             put_extra(data, TAG_NAMES.get(tag, tag), value)
+    if rtype == "report" and data.get("genre") and "series" not in data:
+        data["series"] = data.pop("genre")  # a report's type (M3) is its series: Fafo-rapport
     urls = values.get("UR", [])
     used.add("UR")
     if urls:
@@ -204,6 +218,9 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
             put_extra(data, "access-date", accessed)
     for sn in values.get("SN", []):
         isbn = isbn_in(sn)
+        if rtype == "report" and not (isbn and isbn == sn.strip()) and "number" not in data:
+            data["number"] = sn.strip()  # a report's SN is its number (Zotero's reportNumber)
+            continue
         if isbn and "isbn" not in data:
             data["isbn"] = isbn
         if isbn is None or isbn != sn.strip():
@@ -220,7 +237,16 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
     used.add("KW")
     if keywords:
         data["keywords"] = [k.strip() for kw in keywords for k in re.split(r"[;]", kw) if k.strip()]
-    notes_text = values.get("N1", [])
+    notes_text = []
+    for line in values.get("N1", []):
+        extra = re.match(r"^extra\.([^:\s]+): (.*)$", line)  # innoref's own extra fields
+        isbn = re.match(r"^ISBN: (\S+)$", line)
+        if extra:
+            put_extra(data, extra.group(1), extra.group(2))
+        elif isbn and isbn_in(isbn.group(1)) and "isbn" not in data:
+            data["isbn"] = isbn_in(isbn.group(1))
+        else:
+            notes_text.append(line)
     used.add("N1")
     if notes_text:
         data["note"] = "\n".join(notes_text)
