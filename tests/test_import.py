@@ -437,3 +437,34 @@ def test_the_table_of_accents_and_letters_decodes_as_the_middleware():
         assert not error and ours == theirs.strip(), tex
         checked += 1
     assert checked > 500
+
+
+def test_ris_as_zotero_and_endnote_write_it(cli, empty, tmp_path):
+    path = tmp_path / "endnote.ris"
+    path.write_text("TY  - EDBOOK\nID  - edited\nTI  - Redigert bok\nAU  - Berg, Jan\nPY  - 2015\nER  - \n\n"
+                    "TY  - JOUR\nID  - doiinm3\nTI  - Artikkel\nAU  - Lien, Lise\nM3  - doi: 10.1063/1.123\n"
+                    "JO  - Tidsskr. Samf.\nJF  - Tidsskrift for samfunnsforskning\nPY  - 2015\nER  - \n\n"
+                    "TY  - RPRT\nID  - report\nTI  - Rapport\nA1  - Moland, Leif E.\nAU  - Lien, Lise\n"
+                    "M3  - Fafo-rapport\nSN  - 2013:52\nPY  - 2013\nER  - \n")
+    assert cli("import", str(path), data=empty).exit_code == 0
+    refs = refs_of(empty)
+    assert [p.family for p in refs["edited"].editors] == ["Berg"] and not refs["edited"].authors
+    assert refs["doiinm3"].doi == "10.1063/1.123" and refs["doiinm3"].genre is None
+    assert refs["doiinm3"].journal == "Tidsskrift for samfunnsforskning"  # the full name before JO's abbreviation
+    assert refs["doiinm3"].extra["journal-abbreviation"] == "Tidsskr. Samf."
+    report = refs["report"]
+    assert [p.family for p in report.authors] == ["Moland", "Lien"]  # A1 and AU in the order they stand
+    assert (report.series, report.number) == ("Fafo-rapport", "2013:52")
+
+
+def test_bibtex_a_missing_comma_and_tex_math_and_a_full_journal_name(cli, empty, tmp_path):
+    bib = tmp_path / "sloppy.bib"
+    bib.write_text("@article{snake,\n  title = {Mitochondrial DNA$_{\\textrm{2}}$ sequences}\n"
+                   "  author = {Berg, Jan},\n  year = {2001},\n  journal = {Adv. Math.},\n"
+                   "  fjournal = {Advances in Mathematics},\n}\n")
+    result = cli("import", str(bib), data=empty)
+    assert result.exit_code == 0
+    assert "snake: title: no comma after it, before 'author ='; read as two fields" in result.stdout
+    ref = refs_of(empty)["snake"]
+    assert ref.title == "Mitochondrial DNA\u2082 sequences" and ref.authors[0].family == "Berg"
+    assert ref.journal == "Advances in Mathematics" and ref.extra["journal-abbreviation"] == "Adv. Math."

@@ -130,6 +130,8 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
     book = kind in ("BOOK", "EBOOK", "EDBOOK")
     editor_tags = ("ED", "A3") if book else ("ED", "A2")
     editors = [v for t, v in tags if t in editor_tags and v]
+    if kind == "EDBOOK" and authors and not editors:
+        authors, editors = [], authors  # an edited book's AU are its editors (EndNote, Zotero)
     used.update({"AU", "A1", *editor_tags})
     if authors:
         data["authors"] = [_person(a) for a in authors]
@@ -191,6 +193,13 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
         data["pages"] = last
     if kind in ("STAT", "BILL") and one("M1"):
         data["number"] = one("M1")  # a law's number (Zotero's public law number): LOV-1997-02-28-19
+    kind_of_work = values.get("M3", [None])[0]
+    if kind_of_work and re.match(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/\S+$", kind_of_work, re.I) \
+            and not values.get("DO"):
+        values["DO"] = [re.sub(r"^doi:\s*", "", kind_of_work, flags=re.I)]  # M3 - doi:10.1063/...: a DOI
+        values["M3"] = values["M3"][1:]
+        if not values["M3"]:
+            del values["M3"]
     for tag, name in (("PB", "publisher"), ("CY", "place"), ("PP", "place"), ("ET", "edition"), ("M3", "genre"),
                       ("AB", "abstract"), ("N2", "abstract")):
         value = one(tag)
