@@ -293,6 +293,9 @@ def normalise(text: str) -> str:
     - curly quotes as straight ones (’ ‘ ‚ ′ -> ', “ ” „ -> "): TeX prints every ' as
       ’, so the glyph says nothing about the source; guillemets « » are kept, they are
       the Norwegian quotation marks;
+    - an ellipsis, whether the character …, three dots or spaced dots, as ". . ."
+      (APA's spelling; biblatex prints ``\\ldots``, three dots with kerns of about
+      1.7 pt, narrower than :data:`SPACE_GAP`, so they are read back as "...");
     - runs of white space as one space, none at either end;
     - two italic spans with only white space between them as one span
       (``*a* *b*`` -> ``*a b*``): the same print, written two ways.
@@ -300,8 +303,10 @@ def normalise(text: str) -> str:
     Dashes (-, –, —) are meaningful in APA and are kept as they are.
     """
     text = unicodedata.normalize("NFC", text).translate(_TABLE)
+    text = _ELLIPSIS.sub(". . .", text)
     text = " ".join(text.split())
     return _ADJACENT_SPANS.sub(r"\1", text)
 
 
+_ELLIPSIS = re.compile(r"\u2026|\.[ \u00a0\u2009\u202f]?\.[ \u00a0\u2009\u202f]?\.")
 _ADJACENT_SPANS = re.compile(r"(?<![*\s])\*(\s+)\*(?![*\s])")

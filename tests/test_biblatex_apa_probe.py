@@ -8,11 +8,15 @@ innoref's CLI only, so they do not depend on innoref's internals.
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
 import biblatex_apa
 from biblatex_apa import normalise, render, render_entries
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def _library_records(cli, library) -> list[dict]:
@@ -76,6 +80,16 @@ def test_italics_urls_and_language_strings():
     assert render(ARTICLE_AND_EDITED_BOOK, ["anon"], lang="nn") == ["*Kommunale eksempler*. (udatert). Eksempelforlaget."]
 
 
+def test_the_probe_corpus_renders_every_entry_once():
+    bib = (FIXTURES / "apa-kinds.bib").read_text(encoding="utf-8")
+    keys = re.findall(r"^@\w+\{([^,]+),", bib, flags=re.M)
+    hidden = {"review-target-book"}  # options = {skipbib}: only printed inside its review
+    entries = dict(render_entries(bib))
+    assert sorted(entries) == sorted(set(keys) - hidden)
+    assert entries["authors-23"].count(".,") == 19 and ", . . . Wold, W. (2020)." in entries["authors-23"]
+    assert "[Review of the book *The innovative municipality*, by T. Rasmussen]" in entries["review-of-book"]
+
+
 def test_a_missing_key_is_an_error():
     with pytest.raises(biblatex_apa.RenderError, match="nosuchkey"):
         render(ARTICLE_AND_EDITED_BOOK, ["ostby2020", "nosuchkey"])
@@ -89,6 +103,8 @@ def test_a_missing_key_is_an_error():
     ("  *Title*  *22*(1)\n", "*Title 22*(1)"),
     ("«sitat» – ein", "«sitat» – ein"),
     ("a\u0308", "ä"),
+    ("Solberg, S., ... Wold, W.", "Solberg, S., . . . Wold, W."),
+    ("Solberg, S., \u2026 Wold, W.", "Solberg, S., . . . Wold, W."),
 ])
 def test_normalise(raw, clean):
     assert normalise(raw) == clean
