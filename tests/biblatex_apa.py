@@ -7,7 +7,8 @@ How it works (:func:`render_entries`):
 
 1. A LaTeX document on a very wide page (200 cm, ragged right, no hyphenation) so
    that nothing is hyphenated or stretched; babel with ``american`` (en), ``norsk``
-   (nb) or ``nynorsk`` (nn). biblatex-apa declares the language mapping suffix
+   (nb) or ``nynorsk`` (nn), its shorthands off (Norwegian babel makes ``"`` an
+   active character, which breaks on a ``"`` in a field). biblatex-apa declares the language mapping suffix
    ``-apa`` itself, so babel's language alone loads ``american-apa.lbx``,
    ``norsk-apa.lbx`` or ``nynorsk-apa.lbx`` (checked in the log). ``hyperref`` is not
    loaded and biblatex-apa sets ``\\urlstyle{same}``: URLs and DOIs are plain text in
@@ -57,7 +58,7 @@ DOCUMENT = r"""\documentclass{article}
 \usepackage[T1]{fontenc}
 \usepackage[utf8]{inputenc}
 \usepackage{lmodern}
-\usepackage[%(babel)s]{babel}
+\usepackage[shorthands=off,%(babel)s]{babel}
 \usepackage{csquotes}
 \usepackage[style=apa,backend=biber]{biblatex}
 \addbibresource{refs.bib}
@@ -296,6 +297,8 @@ def normalise(text: str) -> str:
     - an ellipsis, whether the character …, three dots or spaced dots, as ". . ."
       (APA's spelling; biblatex prints ``\\ldots``, three dots with kerns of about
       1.7 pt, narrower than :data:`SPACE_GAP`, so they are read back as "...");
+    - a Markdown autolink ``<https://...>`` as its bare URL (innoref's Markdown writes
+      links so; the PDF has the URL as plain text);
     - runs of white space as one space, none at either end;
     - two italic spans with only white space between them as one span
       (``*a* *b*`` -> ``*a b*``): the same print, written two ways.
@@ -304,9 +307,11 @@ def normalise(text: str) -> str:
     """
     text = unicodedata.normalize("NFC", text).translate(_TABLE)
     text = _ELLIPSIS.sub(". . .", text)
+    text = _AUTOLINK.sub(r"\1", text)
     text = " ".join(text.split())
     return _ADJACENT_SPANS.sub(r"\1", text)
 
 
 _ELLIPSIS = re.compile(r"\u2026|\.[ \u00a0\u2009\u202f]?\.[ \u00a0\u2009\u202f]?\.")
+_AUTOLINK = re.compile(r"<(https?://[^\s<>]+)>")
 _ADJACENT_SPANS = re.compile(r"(?<![*\s])\*(\s+)\*(?![*\s])")

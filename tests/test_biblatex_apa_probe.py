@@ -105,6 +105,7 @@ def test_a_missing_key_is_an_error():
     ("a\u0308", "ä"),
     ("Solberg, S., ... Wold, W.", "Solberg, S., . . . Wold, W."),
     ("Solberg, S., \u2026 Wold, W.", "Solberg, S., . . . Wold, W."),
+    ("Fafo. <https://www.fafo.no/rapporter/2019-14>", "Fafo. https://www.fafo.no/rapporter/2019-14"),
 ])
 def test_normalise(raw, clean):
     assert normalise(raw) == clean
