@@ -193,7 +193,7 @@ def main() -> None:
     shipped_oracle = {lang: dict(render_entries(side["shipped_bib"], lang=lang)) for lang in LANGS}
     for lang in LANGS:
         if lang == "nn" and shipped_oracle["nn"] == shipped_oracle["nb"] and shipped_lines["nn"] == shipped_lines["nb"]:
-            listing.append("- nn: the same as nb, in biblatex-apa and in innoref")
+            listing += ["- nn: the same as nb, in biblatex-apa and in innoref", ""]
             continue
         for key, b in shipped_oracle[lang].items():
             i = shipped_lines[lang][key]

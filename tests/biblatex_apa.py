@@ -8,21 +8,23 @@ How it works (:func:`render_entries`):
 1. A LaTeX document on a very wide page (200 cm, ragged right, no hyphenation) so
    that nothing is hyphenated or stretched; babel with ``american`` (en), ``norsk``
    (nb) or ``nynorsk`` (nn), its shorthands off (Norwegian babel makes ``"`` an
-   active character, which breaks on a ``"`` in a field). biblatex-apa declares the language mapping suffix
-   ``-apa`` itself, so babel's language alone loads ``american-apa.lbx``,
-   ``norsk-apa.lbx`` or ``nynorsk-apa.lbx`` (checked in the log). ``hyperref`` is not
-   loaded and biblatex-apa sets ``\\urlstyle{same}``: URLs and DOIs are plain text in
-   the text font.
+   active character, which breaks on a ``"`` in a field). biblatex-apa declares the
+   language mapping suffix ``-apa`` itself, so babel's language alone loads
+   ``american-apa.lbx``, ``norsk-apa.lbx`` or ``nynorsk-apa.lbx`` (checked in the
+   log). ``hyperref`` is not loaded and biblatex-apa sets ``\\urlstyle{same}``: URLs
+   and DOIs are plain text in the text font.
 2. Every entry starts with a marker ``@@@<n>@@@`` (put before biblatex's own
    ``begentry`` macro, before any field is printed, so biblatex's punctuation is not
    touched), and its key is written to ``<job>.keys``; the references are then split
    at the markers, not at line ends.
 3. ``pdflatex``, ``biber``, ``pdflatex``; any error stops with the tool's log.
-4. ``pdftotext`` gives the text with its spaces; ``pdftohtml -xml`` gives the same
+4. ``pdftotext -bbox`` gives every word with its box; words closer than
+   :data:`SPACE_GAP` are joined, others get a space (plain ``pdftotext`` guesses a
+   space after an italic correction: ``*22* (1)``). ``pdftohtml -xml`` gives the same
    characters in runs marked ``<i>`` (poppler's reading of the font name). Both come
    from poppler's one text extractor, so their non-space characters are the same
-   sequence: each character of the text takes the italic flag of its twin, and an
-   italic span is a maximal run of italic characters (a space inside it included).
+   sequence (checked): each character takes the style of its twin, and an italic
+   span is a maximal run of italic characters (a space inside it included).
 5. :func:`normalise` removes what is not meaningful.
 
 Bold, which biblatex uses for a missing localisation string or an undefined key, is
