@@ -53,28 +53,53 @@ def read(text: str, module) -> list[Reference]:
     """The records a .bib text holds, mapped back through ``module``'s tables."""
     library = bibtexparser.parse_string(text)
     assert not library.failed_blocks, [b.error for b in library.failed_blocks]
-    plain = ("report", "book", "article", "chapter", "thesis", "webpage", "misc")
-    types = {v: k for k, v in module.ENTRY_TYPES.items() if k in plain}
-    types.update(mastersthesis="thesis", legislation="misc")
+    plain = ("report", "book", "article", "chapter", "thesis", "webpage", "misc", "entry", "presentation",
+             "dataset", "software", "manuscript", "video")
+    types: dict = {}
+    for k, v in module.ENTRY_TYPES.items():  # @incollection: a chapter, unless innoreftype says an entry
+        if k in plain:
+            types.setdefault(v, k)
+    types.update(mastersthesis="thesis", legislation="misc", audio="podcast", misc="misc")
+    subtypes: dict = {}
+    for k, v in getattr(module, "SUBTYPES", {}).items():  # nonacademic: a magazine, unless innoreftype says
+        subtypes.setdefault((module.ENTRY_TYPES[k], v), k)
     refs = []
     for entry in library.entries:
+        fields = entry.fields_dict
         kind = types[entry.entry_type.lower()]
+        if "entrysubtype" in fields:  # biblatex-apa's nonacademic articles, films, podcasts
+            kind = subtypes.get((entry.entry_type.lower(), entry.pop("entrysubtype").value), kind)
+        if "innoreftype" in fields:  # innoref's own: the kind the entry type does not say
+            kind = entry.pop("innoreftype").value
         if module.__name__.endswith(".bibtex") and kind == "misc" and "type" in entry.fields_dict:
             kind = "webpage"  # classic BibTeX: a @misc with a type is a web page
             if entry.fields_dict["type"].value == module.WEB_PAGE:
                 entry.pop("type")
         back = {}
-        for model_field, by_type in module.FIELD_NAMES.items():
-            back[by_type.get(kind, by_type.get("*", model_field))] = model_field
+        for model_field, by_type in module.FIELD_NAMES.items():  # the first field named so: publisher
+            back.setdefault(module.DIALECT.field_name(model_field, kind), model_field)
+        if kind == "thesis" and "publisher" in fields:  # a thesis in a database: institution is the university
+            back[module.DIALECT.field_name("institution", kind)] = "institution"
         data: dict = {"key": entry.key, "type": kind, "extra": {}}
+        annotations = {}
         for f in entry.fields:
             name, raw = f.key, f.value
-            if name in ("author", "editor"):
+            if "+an:" in name:
+                annotations[name] = raw
+            elif name in back and back[name] in ("authors", "editors", "translators"):
                 data[back[name]] = read_people(raw)
+            elif name == "origtitle":  # biblatex-apa: the original title, its translation in title
+                data["origtitle"] = from_latex(raw)
+            elif name == "englishtitle":
+                data["translated_title"] = from_latex(raw)
+            elif name in ("origdate", "originalyear"):
+                data["origyear"] = int(raw)
+            elif name == "pubstate":
+                data["status"] = {"inpress": "in press", "inpreparation": "in preparation"}.get(raw, raw)
             elif name == "year":
                 data["year"] = int(raw)
             elif name == "date":
-                data["date"] = raw
+                data["date"] = raw + ".." if raw.endswith("/") else raw  # biblatex's open range: 2018/
                 data["year"] = int(raw[:4])
             elif name == "langid":
                 from innoref.formats.biblatex import LANGIDS
@@ -103,5 +128,12 @@ def read(text: str, module) -> list[Reference]:
                 data["extra"][name] = from_latex(raw)
         if data.get("date") and len(data["date"]) == 4:
             del data["date"]
+        if "origtitle" in data:
+            data["translated_title"], data["title"] = data.pop("title"), data.pop("origtitle")
+        for name, raw in annotations.items():  # author+an:role = {1=Director}: the person's role
+            field, part = name.split("+an:")
+            for item in raw.split(";"):
+                n, value = item.split("=", 1)
+                data[back[field]][int(n) - 1][part] = from_latex(value.strip('"'))
         refs.append(validate_reference(recognise(data)))  # a report of type "NOU" is an NOU
     return refs

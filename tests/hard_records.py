@@ -23,7 +23,7 @@ plain_word = st.text(alphabet="abcdefghijklmnopqrstuvwxyzæøå", min_size=2, ma
 @st.composite
 def people(draw) -> dict:
     if draw(st.integers(0, 5)) == 0:
-        return {"name": draw(text)}
+        return _with_role(draw, {"name": draw(text)})
     person = {"family": draw(st.one_of(word, text))}
     if draw(st.booleans()):
         person["given"] = draw(st.lists(st.text(alphabet=HARD + "abcdefgABCDEFGÆØÅ-", min_size=1, max_size=8),
@@ -32,6 +32,15 @@ def people(draw) -> dict:
         person["particle"] = draw(st.sampled_from(["van", "van der", "de", "von", "af"]))
     if draw(st.integers(0, 5)) == 0:
         person["suffix"] = draw(st.sampled_from(["Jr.", "Sr.", "III"]))
+    return _with_role(draw, person)
+
+
+def _with_role(draw, person: dict) -> dict:
+    """A role (APA 9.10) or a username (9.8) now and then, as a film or a video has them."""
+    if draw(st.integers(0, 6)) == 0:
+        person["role"] = draw(st.sampled_from(["director", "Host", "executive producer", "Manus"]))
+    if draw(st.integers(0, 8)) == 0:
+        person["username"] = draw(plain_word)
     return person
 
 
@@ -70,6 +79,8 @@ def references(draw) -> Reference:
     date = None
     if year is not None and draw(st.booleans()):
         date = f"{year}-{draw(st.integers(1, 12)):02d}-{draw(st.integers(1, 28)):02d}"
+        if draw(st.integers(0, 4)) == 0:  # an event's days, or a podcast still running
+            date = draw(st.sampled_from([f"{date}/{year}-12-31", f"{year}/..", f"{year}-01/{year}-02"]))
     data = {
         "key": draw(st.from_regex(r"[a-z][a-z0-9]{2,12}", fullmatch=True)),
         "type": draw(st.sampled_from(REF_TYPES)),
@@ -78,6 +89,13 @@ def references(draw) -> Reference:
         "editors": draw(st.lists(people(), max_size=2)),
         "year": year,
         "date": date,
+        "translated_title": draw(optional(text)),
+        "translators": draw(st.lists(people(), max_size=2)),
+        "origyear": draw(optional(st.integers(1500, 1899))),
+        "status": draw(optional(st.sampled_from(["in press", "submitted", "in preparation", "unpublished"]))),
+        "institution": draw(optional(text)),
+        "version": draw(optional(st.sampled_from(["2", "1.4.2", "v3 beta"]))),
+        "event": draw(optional(text)),
         "publisher": draw(optional(text)),
         "place": draw(optional(text)),
         "series": draw(optional(text)),
@@ -102,6 +120,8 @@ def references(draw) -> Reference:
         "extra": draw(st.dictionaries(st.sampled_from(["eprint", "mrnumber", "pagetotal", "library"]), text,
                                       max_size=2)),
     }
+    if data["type"] != "thesis":
+        data.pop("institution")  # a thesis's university (models: only a thesis has one)
     if data["type"] in PUBLIC:
         data.update(draw(public_parts(data["type"])))
         for name in ("date", "series", "genre"):

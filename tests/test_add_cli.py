@@ -96,7 +96,7 @@ def test_without_a_terminal_it_does_not_prompt(cli, library):
     ("--date", "2024-02-30", "date: '2024-02-30' is not a real date"),
     ("--accessed", "1. mai", "accessed: '1. mai' is not a date written YYYY, YYYY-MM or YYYY-MM-DD"),
     ("--lang", "norsk bokmål", "language: 'norsk bokmål' is not a language code"),
-    ("--type", "rapport", "type: 'rapport' is not one of report, book, article, chapter, thesis, webpage, nou, meld, prop, innst, lov, forskrift, misc"),
+    ("--type", "rapport", "type: 'rapport' is not a type (did you mean report?); the types are report, book, article, chapter, thesis, webpage, magazine, newspaper, blogpost, entry, pressrelease, presentation, dataset, software, preprint, manuscript, film, tvepisode, video, podcast, podcastepisode, nou, meld, prop, innst, lov, forskrift, misc"),
     ("--year", "1200", "year: year 1200 is not between 1450 and"),
     ("--theme", "heltid", "themes: 'heltid' is not a theme in themes.yaml (did you mean 'heltid-deltid'?)"),
     ("--key", "a key", "key: a key may not contain spaces"),
@@ -137,7 +137,7 @@ def test_prompts_ask_for_what_is_missing_and_list_the_themes(cli, library, monke
     result = cli("add", "--title", "Heltid i praksis", data=library, input=answers)
     assert result.exit_code == 0, result.stderr
     assert "Themes:\n  1  sykefravaer                Sykefravær og nærvær\n  2  heltid-deltid" in result.stdout
-    assert "error: type: 'rapport' is not one of report" in result.stderr
+    assert "error: type: 'rapport' is not a type (did you mean report?)" in result.stderr
     assert "error: year: '20x4' is not a year" in result.stderr
     assert "error: themes: 9: choose from the list" in result.stderr
     assert "error: themes: heltid: choose from the list" in result.stderr
@@ -187,7 +187,9 @@ def test_prompts_on_a_real_terminal(library, isolated):
     code, out = _run_on_a_terminal(["--data", str(library), "add", "--title", "Heltid i praksis"],
                                    ["report", "Nordmann, Kari", "2024", "2"], env)
     assert code == 0, out
-    assert "Type (report, book, article, chapter, thesis, webpage, nou, meld, prop, innst, lov, forskrift, misc):" in out
+    from innoref.records import REF_TYPES
+
+    assert f"Type ({', '.join(REF_TYPES)}):" in out
     assert "  2  heltid-deltid" in out and "nordmann2024heltid" in out
     assert refs_of(library)["nordmann2024heltid"].themes == ["heltid-deltid"]
 

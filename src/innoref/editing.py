@@ -37,8 +37,8 @@ if TYPE_CHECKING:
     from innoref.records import Reference
     from innoref.writer import Document
 
-LIST_FIELDS = ("authors", "editors", "keywords", "themes")
-PERSON_FIELDS = ("authors", "editors")
+LIST_FIELDS = ("authors", "editors", "translators", "keywords", "themes")
+PERSON_FIELDS = ("authors", "editors", "translators")
 # What `add` asks for on a terminal, and what --no-input names when missing (the year may be
 # n.d.); themes are optional: a researcher's own report need not serve a programme theme.
 ADD_REQUIRED = ("type", "title", "authors", "year")

@@ -39,6 +39,8 @@ class PersonModel(BaseModel):
     particle: str | None = None
     suffix: str | None = None
     name: str | None = None
+    role: str | None = None  # printed after the name: "(Director)", "(Host)" (APA 9.10)
+    username: str | None = None  # a channel's or account's name, in brackets: "[Kommunekanalen]" (APA 9.8)
 
     @model_validator(mode="before")
     @classmethod
@@ -84,7 +86,13 @@ _URL_UNSAFE = re.compile(rf"[^{_URL_CHARS}%]|%(?![0-9A-Fa-f]{{2}})")
 _KEY = re.compile(r"^[^\s,{}()\"'#%~\\=]+$")
 _LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
-_TEXT_INTS = ("number", "edition", "volume", "issue", "pages")
+_TEXT_INTS = ("number", "edition", "version", "volume", "issue", "pages")
+# A date, or an ISO 8601 interval of two (2019-11-21/2019-11-22), or one open at its end (2018/..).
+_DATE_RANGE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)/(\.\.|\d{4}(?:-\d{2}(?:-\d{2})?)?)$")
+STATUSES = ("in press", "submitted", "in preparation", "unpublished")
+_STATUS_WORDS = {"inpress": "in press", "in press": "in press", "forthcoming": "in press", "submitted": "submitted",
+                 "submitted for publication": "submitted", "in preparation": "in preparation",
+                 "inpreparation": "in preparation", "prepublished": "in preparation", "unpublished": "unpublished"}
 MAX_KEY = 100  # characters: longer than any citation key a person types or innoref makes
 # How people write "no date" (n.d., Norwegian u.å.): no year.
 NO_DATE = ("nd", "n.d.", "n. d.", "u.å.", "u. å.", "ua", "u.a.", "none", "")
@@ -112,6 +120,14 @@ def isbn_is_valid(isbn: str) -> bool:
     return False
 
 
+def _real_date(v: str) -> None:
+    parts = [int(p) for p in v.split("-")]
+    try:
+        _dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        raise ValueError(f"'{v}' is not a real date") from None
+
+
 def max_year() -> int:
     return _dt.date.today().year + 2
 
@@ -125,20 +141,27 @@ class ReferenceModel(BaseModel):
     key: str
     type: str = "misc"
     title: str
+    translated_title: str | None = None  # a title in another language, translated (APA 9.38): in brackets after it
     short_title: str | None = None  # a law's official short title (korttittel): "Folketrygdloven"
     authors: list[PersonModel] = Field(default_factory=list)
     editors: list[PersonModel] = Field(default_factory=list)
+    translators: list[PersonModel] = Field(default_factory=list)
     year: int | None = None
-    date: str | None = None  # a fuller date, YYYY-MM-DD, when known
+    origyear: int | None = None  # the original work's year, of a translation or a reprint (APA 9.40-9.41)
+    date: str | None = None  # a fuller date, YYYY-MM-DD, or a range: 2019-11-21/2019-11-22, 2018/..
+    status: str | None = None  # in press, submitted, in preparation, unpublished (APA 9.16, 10.8)
     publisher: str | None = None  # the institution for reports, the university for theses
+    institution: str | None = None  # a thesis's university when the publisher is a database (APA 10.6)
     place: str | None = None
     series: str | None = None
     number: str | None = None
     session: str | None = None  # a white paper's, proposition's or recommendation's session: "2009–2010"
     edition: str | None = None
+    version: str | None = None  # of a data set or software: "(Version 1.4.2)"
     genre: str | None = None  # the kind of thesis or document: "Doctoral dissertation"
     journal: str | None = None
     booktitle: str | None = None
+    event: str | None = None  # the conference a presentation was given at
     volume: str | None = None
     issue: str | None = None
     pages: str | None = None
@@ -170,7 +193,11 @@ class ReferenceModel(BaseModel):
     @classmethod
     def _known_type(cls, v: str) -> str:
         if v not in REF_TYPES:
-            raise ValueError(f"'{v}' is not one of {', '.join(REF_TYPES)}")
+            import difflib
+
+            near = difflib.get_close_matches(v, REF_TYPES, n=1)
+            hint = f" (did you mean {near[0]}?)" if near else ""
+            raise ValueError(f"'{v}' is not a type{hint}; the types are {', '.join(REF_TYPES)}")
         return v
 
     @field_validator("title")
@@ -207,17 +234,40 @@ class ReferenceModel(BaseModel):
 
     @field_validator("date", "accessed")
     @classmethod
-    def _date_shape(cls, v: str | None) -> str | None:
+    def _date_shape(cls, v: str | None, info: Any) -> str | None:
         if v is None:
             return v
+        interval = _DATE_RANGE.fullmatch(v) if info.field_name == "date" else None
+        if interval:
+            start, end = interval.groups()
+            _real_date(start)
+            if end != "..":
+                _real_date(end)
+                if end < start[:len(end)]:
+                    raise ValueError(f"'{v}' ends before it starts")
+            return v
         if not _DATE.fullmatch(v):
-            raise ValueError(f"'{v}' is not a date written YYYY, YYYY-MM or YYYY-MM-DD")
-        parts = [int(p) for p in v.split("-")]
-        try:
-            _dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-        except ValueError:
-            raise ValueError(f"'{v}' is not a real date") from None
+            more = ", or a range: 2019-11-21/2019-11-22, 2018/.." if info.field_name == "date" else ""
+            raise ValueError(f"'{v}' is not a date written YYYY, YYYY-MM or YYYY-MM-DD{more}")
+        _real_date(v)
         return v
+
+    @field_validator("origyear", mode="before")
+    @classmethod
+    def _origyear_text(cls, v: Any) -> Any:
+        if isinstance(v, str) and v.strip().isdigit():
+            return int(v.strip())
+        return v
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status_known(cls, v: Any) -> Any:
+        if v is None:
+            return v
+        word = _STATUS_WORDS.get(" ".join(str(v).lower().split()))
+        if word is None:
+            raise ValueError(f"'{v}' is not a status: {', '.join(STATUSES)}")
+        return word
 
     @field_validator("isbn")
     @classmethod
@@ -280,6 +330,16 @@ class ReferenceModel(BaseModel):
         return self
 
     @model_validator(mode="after")
+    def _institution_of_a_thesis(self) -> "ReferenceModel":
+        if self.institution is not None and self.type != "thesis":
+            raise ValueError(f"institution: only a thesis has one (the university that gave the degree, when a "
+                             f"database or repository is its publisher), not a {self.type}; use publisher")
+        if self.institution is not None and self.publisher is None:
+            # No database or repository: the university is the publisher (APA 10.6 Example 64).
+            self.publisher, self.institution = self.institution, None
+        return self
+
+    @model_validator(mode="after")
     def _year_matches_date(self) -> "ReferenceModel":
         if self.date and self.year is None:
             self.year = int(self.date[:4])
@@ -294,7 +354,7 @@ class ReferenceModel(BaseModel):
             value = getattr(self, name)
             if value is None or value == [] or value == {}:
                 continue
-            if name in ("authors", "editors"):
+            if name in ("authors", "editors", "translators"):
                 value = [p.model_dump(exclude_none=True) for p in value]
             out[name] = value
         return out

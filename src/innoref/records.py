@@ -11,23 +11,28 @@ No I/O, no validation, no knowledge of files or of other records.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
 # The kinds of work, in the order help lists them; "misc" is the catch-all. nou ... forskrift are
 # Norwegian public documents (documents.py).
 REF_TYPES = ("report", "book", "article", "chapter", "thesis", "webpage",
+             "magazine", "newspaper", "blogpost", "entry", "pressrelease", "presentation", "dataset", "software",
+             "preprint", "manuscript", "film", "tvepisode", "video", "podcast", "podcastepisode",
              "nou", "meld", "prop", "innst", "lov", "forskrift", "misc")
 
 # A record's fields, in the order they are written to the file (see models.ReferenceModel).
 FIELDS = (
-    "key", "type", "title", "short_title", "authors", "editors", "year", "date", "publisher", "place", "series",
-    "number", "session", "edition", "genre", "journal", "booktitle", "volume", "issue", "pages", "url", "accessed",
+    "key", "type", "title", "translated_title", "short_title", "authors", "editors", "translators", "year",
+    "origyear", "date", "status", "publisher", "institution", "place", "series", "number", "session", "edition",
+    "version", "genre", "journal", "booktitle", "event", "volume", "issue", "pages", "url", "accessed",
     "doi", "isbn", "language", "abstract", "keywords", "themes", "note", "availability", "extra",
 )
-PEOPLE = ("authors", "editors")
+PEOPLE = ("authors", "editors", "translators")
 _PUBLIC = frozenset(("nou", "meld", "prop", "innst", "lov", "forskrift"))  # documents.KINDS
-LISTS = ("authors", "editors", "keywords", "themes")
-PERSON_PARTS = ("family", "given", "particle", "suffix", "name")
+LISTS = ("authors", "editors", "translators", "keywords", "themes")
+# A person's role (Director, Host) and username (a channel's name, APA 9.8) are printed with the name.
+PERSON_PARTS = ("family", "given", "particle", "suffix", "name", "role", "username")
 
 # Words that belong to a family name but are written in lower case before it.
 PARTICLES = frozenset({
@@ -44,12 +49,15 @@ class Person:
     __slots__ = PERSON_PARTS
 
     def __init__(self, family: str | None = None, given: str | None = None, particle: str | None = None,
-                 suffix: str | None = None, name: str | None = None):
+                 suffix: str | None = None, name: str | None = None, role: str | None = None,
+                 username: str | None = None):
         self.family = family
         self.given = given
         self.particle = particle
         self.suffix = suffix
         self.name = name
+        self.role = role
+        self.username = username
 
     @classmethod
     def from_data(cls, data: dict[str, str]) -> "Person":
@@ -70,14 +78,20 @@ class Person:
         return f"{self.particle} {self.family}" if self.particle else str(self.family)
 
     def display(self) -> str:
-        """ "Family, Given" (with particle and suffix), or the organisation's name."""
+        """ "Family, Given" (with particle and suffix), or the organisation's name; a username in
+        brackets and a role in parentheses after it, as they are typed."""
         if self.name is not None:
-            return self.name
-        out = self.family_full
-        if self.given:
-            out += f", {self.given}"
-        if self.suffix:
-            out += f", {self.suffix}"
+            out = self.name
+        else:
+            out = self.family_full
+            if self.given:
+                out += f", {self.given}"
+            if self.suffix:
+                out += f", {self.suffix}"
+        if self.username:
+            out += f" [{self.username}]"
+        if self.role:
+            out += f" ({self.role})"
         return out
 
     def __eq__(self, other: object) -> bool:
@@ -118,6 +132,7 @@ class Reference:
             object.__setattr__(ref, name, get(name))
         ref.authors = [Person(**p) for p in get("authors") or ()]
         ref.editors = [Person(**p) for p in get("editors") or ()]
+        ref.translators = [Person(**p) for p in get("translators") or ()]
         ref.keywords = list(get("keywords") or ())
         ref.themes = list(get("themes") or ())
         ref.extra = dict(get("extra") or {})
@@ -239,8 +254,17 @@ def parse_person(text: str) -> dict[str, str]:
     ``von Family, Jr., Given`` and ``Given von Family`` are persons.
     """
     text = " ".join(text.split())
+    extra: dict[str, str] = {}
+    # A role and a username after the name, as APA prints them: "Kjeldsen, Marit (Director)",
+    # "Lindahl, Emma [Kommunekanalen]" (APA 9.8, 9.10).
+    while True:
+        m = _ROLE.search(text) or _USERNAME.search(text)
+        if not m:
+            break
+        extra["role" if m.re is _ROLE else "username"] = m.group(1).strip()
+        text = text[:m.start()].rstrip()
     if text.startswith("{") and text.endswith("}") and _balanced_whole(text):
-        return {"name": text[1:-1].strip()}
+        return {"name": text[1:-1].strip(), **extra}
     parts = split_top(text, ",")
     suffix = None
     if len(parts) == 1:
@@ -276,7 +300,11 @@ def parse_person(text: str) -> dict[str, str]:
         out["particle"] = particle
     if suffix:
         out["suffix"] = suffix
-    return out
+    return {**out, **extra}
+
+
+_ROLE = re.compile(r"\s*\(([^()]+)\)$")
+_USERNAME = re.compile(r"\s*\[([^\[\]]+)\]$")
 
 
 def _balanced_whole(text: str) -> bool:

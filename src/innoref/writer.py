@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 _NO_FOLD = frozenset({"key", "url", "doi", "isbn", "language", "date", "accessed", "type"})
 # Numbers kept as text: written quoted when they start with a digit ("2/2011",
 # "7"), so a reader of the file sees they are text, as the shipped file writes them.
-_NUMBERS_AS_TEXT = frozenset({"number", "edition", "volume", "issue", "pages"})
+_NUMBERS_AS_TEXT = frozenset({"number", "edition", "version", "volume", "issue", "pages"})
 FOLD_AFTER = 100  # columns: a one-line field longer than this is folded
 WRAP_AT = 80  # columns of a folded line, indentation included
 FLOW_LIST_MAX = 80  # columns: a `[a, b]` list longer than this is written as a block list
@@ -217,7 +217,7 @@ def field_lines(name: str, value: Any, style: Style = Style(), indent: int | Non
     ind = style.indent if indent is None else indent
     pad = " " * ind
     head = f"{pad}{scalar(name)}:"
-    if name in ("authors", "editors") and isinstance(value, list):
+    if name in ("authors", "editors", "translators") and isinstance(value, list):
         sub = " " * (ind + style.list_indent)
         return [head] + [f"{sub}- {_person(p)}" for p in value]
     if name in _NUMBERS_AS_TEXT and isinstance(value, str) and value[:1].isdigit() and "\n" not in value:
@@ -278,7 +278,7 @@ def record_lines(ref: "Reference", style: Style = Style()) -> list[str]:
     """The record as lines: "- key: ..." then its fields, in model order."""
     lines: list[str] = []
     for name, value in ref.to_data().items():
-        if name in ("authors", "editors"):
+        if name in ("authors", "editors", "translators"):
             value = getattr(ref, name)
         lines += field_lines(name, value, style)
     first = lines[0]
@@ -604,7 +604,7 @@ def change_fields(item: str, ref: "Reference", names: list[str], style: Style) -
     # Work from the bottom up so earlier line numbers stay right.
     edits: list[tuple[int, int, int, list[str]]] = []
     for name in names:
-        new = field_lines(name, getattr(ref, name) if name in ("authors", "editors") else data.get(name), style, col) \
+        new = field_lines(name, getattr(ref, name) if name in ("authors", "editors", "translators") else data.get(name), style, col) \
             if name in data else []
         if name in present:
             _, start, end, _, comment = present[name]

@@ -15,7 +15,7 @@ def describe(ref, theme_names: dict[str, str]) -> list[tuple[str, str]]:
     """(field, text) pairs for every field the reference has, themes by name."""
     rows: list[tuple[str, str]] = []
     for name, value in ref.to_data().items():
-        if name in ("authors", "editors"):
+        if name in ("authors", "editors", "translators"):
             text = "; ".join(p.display() for p in getattr(ref, name))
         elif name == "themes":
             text = "; ".join(f"{theme_names.get(t, t)} ({t})" for t in value)

@@ -32,10 +32,40 @@ _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_:.+/-]*$")
 RESTORABLE_CLASSIC = {"inproceedings": "chapter", "conference": "chapter", "proceedings": "book"}
 RESTORABLE_BIBLATEX = {
     **RESTORABLE_CLASSIC,
-    "inbook": "chapter", "bookinbook": "chapter", "inreference": "chapter", "suppbook": "chapter",
+    "inbook": "chapter", "bookinbook": "chapter", "suppbook": "chapter",
     "suppcollection": "chapter", "collection": "book", "mvbook": "book", "mvcollection": "book",
     "mvproceedings": "book", "reference": "book", "mvreference": "book", "suppperiodical": "article",
 }
+
+# Entry types -> innoref's types, as an import reads them (importers/bibtex.py), the entry's
+# entrysubtype first: biblatex-apa's nonacademic articles are magazine articles, its @video and
+# @audio say which kind in entrysubtype.
+READ_TYPES = {
+    "article": "article", "periodical": "misc", "suppperiodical": "article",
+    "book": "book", "mvbook": "book", "booklet": "book", "collection": "book", "mvcollection": "book",
+    "proceedings": "book", "mvproceedings": "book", "reference": "book", "mvreference": "book",
+    "inbook": "chapter", "bookinbook": "chapter", "incollection": "chapter", "inproceedings": "chapter",
+    "conference": "chapter", "inreference": "entry", "suppbook": "chapter", "suppcollection": "chapter",
+    "techreport": "report", "report": "report", "manual": "report",
+    "phdthesis": "thesis", "mastersthesis": "thesis", "thesis": "thesis",
+    "online": "webpage", "electronic": "webpage", "www": "webpage",
+    "dataset": "dataset", "software": "software", "presentation": "presentation", "unpublished": "manuscript",
+    "video": "video", "movie": "film", "audio": "podcast", "music": "podcast",
+}
+READ_SUBTYPES = {
+    ("article", "nonacademic"): "magazine", ("article", "magazine"): "magazine",
+    ("article", "newspaper"): "newspaper", ("video", "film"): "film", ("video", "tvepisode"): "tvepisode",
+    ("video", "video"): "video", ("audio", "podcast"): "podcast", ("audio", "podcastepisode"): "podcastepisode",
+}
+# innoref's own field, written when neither the entry type nor its subtype says which kind of work
+# the record is (a classic @misc that is a data set, a biblatex @article that is a newspaper's).
+KIND_FIELD = "innoreftype"
+
+
+def read_type(entry_type: str, subtype: str | None = None) -> str:
+    """The innoref type an import gives an entry of this type and subtype."""
+    kind = entry_type.lower()
+    return READ_SUBTYPES.get((kind, (subtype or "").strip().lower()), READ_TYPES.get(kind, "misc"))
 
 
 def imported_type(ref: "Reference", restorable: dict[str, str]) -> str | None:
@@ -44,6 +74,13 @@ def imported_type(ref: "Reference", restorable: dict[str, str]) -> str | None:
     if isinstance(kind, str) and restorable.get(kind.lower()) == ref.type:
         return kind.lower()
     return None
+
+
+# APA's statuses (records: status) as biblatex's pubstate keys.
+PUBSTATES = {"in press": "inpress", "submitted": "submitted", "in preparation": "inpreparation",
+             "unpublished": "unpublished"}
+
+
 _AND = re.compile(r"(?:^|\s)and(?:\s|$)", re.I)
 _NAME_SPECIAL = re.compile(r"([\\{}&%$#_~^<>|\"])")
 
@@ -58,6 +95,13 @@ class Dialect:
     special: Callable[["Reference", Callable[[str], str]], list[tuple[str, str]]]
     url_escape: Callable[[str], str]
     skip: frozenset[str] = field(default_factory=frozenset)
+    # the entry's subtype (biblatex-apa's nonacademic, film, podcast, ...), or None
+    entry_subtype: Callable[["Reference"], str | None] = lambda ref: None
+    # where a title's translation goes: "englishtitle" (apacite's field), or "origtitle" for
+    # biblatex-apa, which has the translation in title and the original title in origtitle
+    translated_title: str = "englishtitle"
+    # the type an import reads the entry as (read_type, unless the dialect's fields say more)
+    reads_as: Callable[[str, str | None, "Reference"], str] = lambda entry, subtype, ref: read_type(entry, subtype)
 
     def field_name(self, model_field: str, ref_type: str) -> str:
         by_type = self.names.get(model_field, {})
@@ -67,7 +111,11 @@ class Dialect:
 # Norwegian public documents take the fields of the entry they are written as: reports (an
 # institution, a type and a number), laws and regulations @misc (@legislation in biblatex).
 _WRITTEN_AS = {"nou": "report", "meld": "report", "prop": "report", "innst": "report",
-               "lov": "misc", "forskrift": "misc"}
+               "lov": "misc", "forskrift": "misc",
+               # APA's other kinds take the fields of the kind they are nearest to.
+               "magazine": "article", "newspaper": "article", "entry": "chapter", "pressrelease": "report",
+               "manuscript": "report", "preprint": "webpage", "blogpost": "misc"}
+_PUBLIC_KINDS = frozenset(("nou", "meld", "prop", "innst", "lov", "forskrift"))  # documents.KINDS
 
 
 class Writer:
@@ -133,28 +181,63 @@ class Writer:
     def people(self, people: list["Person"], ref: "Reference", name: str) -> str:
         return " and ".join(self.person(p, ref, name) for p in people)
 
+    def annotations(self, people: list["Person"], ref: "Reference", name: str) -> list[tuple[str, str]]:
+        """Roles and usernames as biber's item annotations, which biblatex-apa prints:
+        ``author+an:role = {1=Director}``, ``author+an:username = {1="Kommunekanalen"}``."""
+        out = []
+        for part, quoted in (("role", False), ("username", True)):
+            items = []
+            for i, p in enumerate(people, start=1):
+                value = getattr(p, part)
+                if value:
+                    if any(ch in value for ch in '";=,{}'):
+                        raise InvalidInput(f"{ref.key}: {name}: the {part} '{value}' cannot be a biber "
+                                           f"annotation (no quotes, semicolons, commas, = or braces)")
+                    text = self.text(value, ref, name)
+                    items.append(f'{i}="{text}"' if quoted else f"{i}={text}")
+            if items:
+                out.append((f"{name}+an:{part}", ";".join(items)))
+        return out
+
     def fields(self, ref: "Reference") -> list[tuple[str, str]]:
         kind = ref.type
         out: list[tuple[str, str]] = []
         esc = lambda name: (lambda v: self.text(v, ref, name))  # noqa: E731
-        for model_field in ("authors", "editors"):
+        subtype = self.d.entry_subtype(ref)
+        if subtype:
+            out.append(("entrysubtype", subtype))
+        # (a public document is known again by its designation: documents.recognise)
+        if kind not in _PUBLIC_KINDS and self.d.reads_as(self.d.entry_type(ref), subtype, ref) != ref.type:
+            out.append((KIND_FIELD, kind))
+        for model_field in ("authors", "editors", "translators"):
             people = getattr(ref, model_field)
             if people:
                 bib = self.d.field_name(model_field, kind)
                 out.append((bib, self.people(people, ref, bib)))
-        for model_field in ("title", "booktitle"):
-            value = getattr(ref, model_field)
+                out += self.annotations(people, ref, bib)
+        titles = [("title", ref.title), ("booktitle", ref.booktitle)]
+        if ref.translated_title:
+            if self.d.translated_title == "origtitle" and not ref.translators:
+                # (a translated work's origtitle is its original's title: then englishtitle)
+                titles[0:1] = [("origtitle", ref.title), ("title", ref.translated_title)]
+            else:
+                titles.append(("englishtitle", ref.translated_title))
+        for model_field, value in titles:
             if value:
                 bib = self.d.field_name(model_field, kind)
                 out.append((bib, self.title(value, ref, bib)))
         out += self.d.special(ref, lambda v, n="": self.text(v, ref, n or "field"))
-        plain = ("publisher", "place", "series", "number", "edition", "genre", "journal", "volume",
-                 "issue", "isbn", "abstract", "note", "availability")
-        public = kind in _WRITTEN_AS
+        if ref.status:
+            out.append(("pubstate", PUBSTATES[ref.status]))
+        plain = ("publisher", "institution", "place", "series", "number", "edition", "version", "genre", "journal",
+                 "event", "volume", "issue", "isbn", "abstract", "note", "availability")
+        public = kind in _PUBLIC_KINDS
         for model_field in plain:
             value = getattr(ref, model_field)
             if value and model_field not in self.d.skip and not (public and model_field == "number"):
                 bib = self.d.field_name(model_field, kind)
+                if model_field == "publisher" and kind == "thesis" and ref.institution:
+                    bib = "publisher"  # a thesis in a database: the university is its institution
                 out.append((bib, esc(bib)(str(value))))
         if public:
             from innoref import documents

@@ -100,6 +100,19 @@ class Terms:
     article: str  # an article number in place of pages: "Article e123"
     chapter: str = "Chapter"  # a chapter as a locator in a citation: "(Moland et al., 2013, Chapter 4)"
     paragraph: str = "para."  # a paragraph as a locator: "(Helsedirektoratet, 2015, para. 3)"
+    translator: str = "Trans."  # "(K. Holm, Trans.)" (APA 9.39)
+    volume: str = "Vol."  # "(2nd ed., Vol. 2)" (APA 9.20)
+    version: str = "Version"  # "(Version 1.4.2)" (APA 10.9, 10.10)
+    in_press: str = "in press"  # in place of the year (APA 9.16)
+    original: str = "Original work published {year}"  # after a translation or reprint (APA 9.41)
+    present: str = "present"  # an open range: "(2018–present)" (APA 10.13 Example 93)
+    season_episode: str = "Season {season}, Episode {episode}"  # a TV episode (APA 10.12 Example 87)
+    episode_no: str = "No. {n}"  # a podcast episode (APA 10.13 Example 94)
+    publication_no: str = "Publication No. {n}"  # a thesis in a database (APA 10.6 Example 65)
+    roles: dict = dc_field(default_factory=dict)  # a role's word: director -> Director
+    descriptions: dict = dc_field(default_factory=dict)  # a kind's description in brackets
+    manuscripts: dict = dc_field(default_factory=dict)  # a manuscript's description, by its status
+    theses: dict = dc_field(default_factory=dict)  # the English kinds of thesis an import gives, in this language
 
 
 TERMS: dict[str, Terms] = {
@@ -111,6 +124,17 @@ TERMS: dict[str, Terms] = {
         long_date=_date_en,
         month_day=lambda m, d: f"{_MONTHS_EN[m - 1]} {d}" if d else _MONTHS_EN[m - 1],
         quotes=("\u201c", "\u201d"), article="Article",
+        # APA 9.10 and the examples of 10.12-10.13: the roles as the manual writes them.
+        roles={"director": "Director", "writer": "Writer", "host": "Host", "producer": "Producer",
+               "executive producer": "Executive Producer"},
+        # The descriptions the manual's examples give each kind (9.21; 10.4-10.13).
+        descriptions={"dataset": "Data set", "software": "Computer software", "film": "Film", "video": "Video",
+                      "podcast": "Audio podcast", "podcastepisode": "Audio podcast episode",
+                      "tvepisode": "TV series episode", "presentation": "Paper presentation",
+                      "pressrelease": "Press release"},
+        manuscripts={None: "Unpublished manuscript", "unpublished": "Unpublished manuscript",
+                     "submitted": "Manuscript submitted for publication",
+                     "in preparation": "Manuscript in preparation"},
     ),
     # Sikt, Norsk APA-manual (APA 7), as on sokogskriv.no: "Gullestad, S. E. & Killingmo, B. (2013).
     # *Underteksten* (2. utg.)", "I I. B. Jørgensen & N. Askeland (Red.), ... (s. 157–178)",
@@ -122,11 +146,33 @@ TERMS: dict[str, Terms] = {
         long_date=_date_no,
         month_day=lambda m, d: f"{d}. {_MONTHS_NO[m - 1]}" if d else _MONTHS_NO[m - 1],
         quotes=("\u00ab", "\u00bb"), article="Artikkel", chapter="kap.", paragraph="avsn.",
+        # Where the guides say nothing: the CSL project's nb-NO locale, which the CSL style
+        # norsk-apa-manual uses ("Overs.", "Bd.", "Versjon", "i trykk"), and biblatex-apa's
+        # norsk-apa.lbx ("Opprinnelig publisert", "Regissør", "Manus", "Utøvende produsent").
+        translator="Overs.", volume="Bd.", version="Versjon", in_press="i trykk",
+        original="Opprinnelig publisert {year}", present="i dag", season_episode="Sesong {season}, episode {episode}",
+        episode_no="Nr. {n}", publication_no="Publikasjonsnr. {n}",
+        roles={"director": "Regissør", "writer": "Manus", "host": "Vert", "producer": "Produsent",
+               "executive producer": "Utøvende produsent"},
+        # No Norwegian source names these descriptions: they stay as the manual has them, and a
+        # record's own genre replaces them ("Datasett").
+        descriptions={"dataset": "Data set", "software": "Computer software", "film": "Film", "video": "Video",
+                      "podcast": "Audio podcast", "podcastepisode": "Audio podcast episode",
+                      "tvepisode": "TV series episode", "presentation": "Paper presentation",
+                      "pressrelease": "Press release"},
+        manuscripts={None: "Unpublished manuscript", "unpublished": "Unpublished manuscript",
+                     "submitted": "Manuscript submitted for publication",
+                     "in preparation": "Manuscript in preparation"},
+        # biblatex-apa's norsk-apa.lbx (phdthesis, mathesis)
+        theses={"Doctoral dissertation": "Doktoravhandling", "Master's thesis": "Masteroppgave"},
     ),
 }
 # Nynorsk: the same manual's rules; the two words that differ in Nynorsk are "henta" and "frå"
 # (the CSL locale nn-NO says "henta" and "frå"; "u.å." and "red." are the same in both).
-TERMS["nn"] = Terms(**{**TERMS["nb"].__dict__, "retrieved": "Henta {date} frå "})
+TERMS["nn"] = Terms(**{**TERMS["nb"].__dict__, "retrieved": "Henta {date} frå ", "translator": "Oms.",
+                        "original": "Opphavleg publisert {year}",
+                        "roles": {**TERMS["nb"].roles, "executive producer": "Utøvande produsent"},
+                        "theses": {**TERMS["nb"].theses, "Master's thesis": "Masteroppgåve"}})
 
 # --------------------------------------------------------------------------- names
 
@@ -138,8 +184,8 @@ def initials(given: str) -> str:
     for word in re.split(r"[\s.]+", given):
         if not word:
             continue
-        parts = [p for p in word.split("-") if p]
-        letters = []
+        parts = [p for i, p in enumerate(word.split("-")) if p and (i == 0 or not p[:1].islower())]
+        letters = []  # "Mary-jo" is "M." (APA 9.8): a lower-case part after a hyphen has no initial
         for part in parts:
             letter = next((ch for ch in part if ch.isalpha()), "")
             if letter:
@@ -149,16 +195,29 @@ def initials(given: str) -> str:
     return " ".join(out)
 
 
-def name_inverted(p: "Person") -> str:
-    """Reference-list form: "Ure, O. B.", "van der Berg, J.", "King, M. L., Jr."; organisations whole."""
+def name_inverted(p: "Person", t: "Terms | None" = None) -> str:
+    """Reference-list form: "Ure, O. B.", "van der Berg, J.", "King, M. L., Jr."; organisations whole;
+    a username in brackets and a role in parentheses after it: "Lindahl, E. [Kommunekanalen]",
+    "Kjeldsen, M. (Director)" (APA 9.8, 9.10)."""
     if p.is_organisation:
-        return str(p.name)
-    out = p.family_full
-    if p.given and initials(p.given):
-        out += ", " + initials(p.given)
-    if p.suffix:
-        out += ", " + p.suffix
+        out = str(p.name)
+    else:
+        out = p.family_full
+        if p.given and initials(p.given):
+            out += ", " + initials(p.given)
+        if p.suffix:
+            out += ", " + p.suffix
+    if p.username:
+        out += f" [{p.username}]"
+    if p.role:
+        out += f" ({role_word(p.role, t)})"
     return out
+
+
+def role_word(role: str, t: "Terms | None") -> str:
+    """A role as the citation language writes it: director is Director, Regissør."""
+    words = t.roles if t is not None else TERMS["en"].roles
+    return words.get(role.strip().lower(), role)
 
 
 def name_normal(p: "Person") -> str:
@@ -172,25 +231,33 @@ def name_normal(p: "Person") -> str:
     return " ".join(parts)
 
 
-def list_names(names: list[str], t: Terms, *, inverted: bool) -> str:
+def list_names(names: list[str], t: Terms, *, inverted: bool, first_is_group: bool = False) -> str:
     """Up to 20 names with "&" before the last; 21 or more: the first 19, ". . .", the last."""
     if len(names) == 1:
         return names[0]
     if len(names) >= 21:
         return ", ".join(names[:19]) + ", . . . " + names[-1]
-    # "Frankelius, P., & Utbult, M." (inverted) but "S. P. Osborne & L. Brown" (normal order, two).
-    comma = t.amp_comma and (inverted or len(names) > 2)
+    # "Frankelius, P., & Utbult, M." (inverted) but "S. P. Osborne & L. Brown" (normal order, two):
+    # the comma before "&" of two names separates the first one's initials (APA 9.8), so two
+    # group authors have none: "Kommunenes Sentralforbund & Arbeids- og velferdsdirektoratet".
+    comma = t.amp_comma and ((inverted and not (len(names) == 2 and first_is_group)) or len(names) > 2)
     return ", ".join(names[:-1]) + ("," if comma else "") + " & " + names[-1]
 
 
 # --------------------------------------------------------------------------- ordering and a/b letters
 
 
+_NOT_LETTER = re.compile(r"[^\w]|_")
+
+
 def collate(text: str, lang: str) -> str:
-    """A sort key: English folds æ ø å to a e/o/a; Norwegian puts æ ø å after z, as its alphabet does."""
-    text = unicodedata.normalize("NFC", text.lower())
+    """A sort key: English folds æ ø å to a e/o/a; Norwegian puts æ ø å after z, as its alphabet does,
+    and "aa" with "å" ("Aas" after "Øye"), as Unicode CLDR's Norwegian collation and biber do.
+    Letter by letter (APA 9.44): spaces, hyphens and apostrophes do not count, so "de Onís" falls
+    between Denzin and Devlin, "MacCallum" before "M'Carthy", "Villafuerte" before "Villa-Lobos"."""
+    text = _NOT_LETTER.sub("", unicodedata.normalize("NFC", text.lower()))
     if lang in ("nb", "nn"):
-        text = text.translate(str.maketrans({"æ": "{", "ä": "{", "ø": "|", "ö": "|", "å": "}"}))
+        text = text.replace("aa", "å").translate(str.maketrans({"æ": "{", "ä": "{", "ø": "|", "ö": "|", "å": "}"}))
         text = unicodedata.normalize("NFKD", text)
         return "".join(ch for ch in text if not unicodedata.combining(ch))
     from innoref.text import fold
@@ -266,7 +333,8 @@ def sort_key(ref: "Reference", lang: str = "en") -> tuple:
         head = ((collate(designation(ref), lang),),)
     else:
         head = tuple(_name_key(p, lang) for p in people) if people else ((_title_key(ref.title, lang),),)
-    when = (0, 0) if ref.year is None else (1, ref.year)
+    # No date first, then by year, then works in press (APA 9.46).
+    when = (2, 0) if ref.status == "in press" else (0, 0) if ref.year is None else (1, ref.year)
     return (head, when, _title_key(ref.title, lang), ref.key)
 
 
@@ -294,12 +362,17 @@ def _is_group_author(ctx: Ctx, name: str) -> bool:
 
 def creators(ctx: Ctx) -> Rich:
     ref = ctx.ref
+    people = ref.authors or ref.editors
+    if not people:
+        raise Missing("authors")
+    names = list_names([name_inverted(p, ctx.t) for p in people], ctx.t, inverted=True,
+                       first_is_group=people[0].is_organisation)
     if ref.authors:
-        return String(list_names([name_inverted(p) for p in ref.authors], ctx.t, inverted=True))
-    if ref.editors:
-        label = ctx.t.editor if len(ref.editors) == 1 else ctx.t.editors
-        return String(list_names([name_inverted(p) for p in ref.editors], ctx.t, inverted=True) + f" ({label})")
-    raise Missing("authors")
+        return String(names)
+    if all(p.role for p in ref.editors):  # the roles are said with each name
+        return String(names)
+    label = ctx.t.editor if len(ref.editors) == 1 else ctx.t.editors
+    return String(names + f" ({label})")
 
 
 def has_creators(ctx: Ctx) -> bool:
@@ -307,19 +380,58 @@ def has_creators(ctx: Ctx) -> bool:
 
 
 def year_text(ref: "Reference", t: Terms, suffix: str) -> str:
+    """The year of a reference: "2013a", "n.d.", "in press"; a range "2018–2019", "2018–present"."""
+    if ref.status == "in press":
+        return t.in_press + (f"-{suffix}" if suffix else "")
     if ref.year is None:
         return t.no_date + (f"-{suffix}" if suffix else "")
+    if ref.date and "/" in ref.date:
+        start, end = ref.date.split("/")
+        if end == "..":
+            return f"{ref.year}\u2013{t.present}"
+        if end[:4] != start[:4] and ref.type not in DATED:
+            return f"{ref.year}\u2013{end[:4]}{suffix}"
     return f"{ref.year}{suffix}"
 
 
+# Kinds whose reference carries the day or month, as the manual's examples do (APA 9.14;
+# 10.1 Examples 15-17, 10.4 Example 59, 10.5, 10.12-10.13, 10.16); the others their year.
+DATED = frozenset({"magazine", "newspaper", "blogpost", "webpage", "pressrelease", "presentation", "video",
+                   "podcastepisode", "tvepisode", "entry"})
+
+
+def _day_month(t: Terms, iso: str) -> str:
+    month = int(iso[5:7])
+    day = int(iso[8:10]) if len(iso) == 10 else None
+    return t.month_day(month, day)
+
+
+def _range_text(t: Terms, start: str, end: str) -> str:
+    """The month and day of a range within one year: "November 21–22", "November 30–December 1";
+    Norwegian "21.–22. november", "30. november–1. desember"."""
+    if len(start) < 7 or len(end) < 7:
+        return ""
+    norwegian = t is not TERMS["en"]
+    if start[5:7] == end[5:7] and len(start) == len(end) == 10:
+        if norwegian:
+            return f"{int(start[8:10])}.\u2013{_day_month(t, end)}"
+        return f"{_day_month(t, start)}\u2013{int(end[8:10])}"
+    return f"{_day_month(t, start)}\u2013{_day_month(t, end)}"
+
+
 def date(ctx: Ctx) -> Rich:
-    """"(2013)", "(2013a)", "(n.d.)"; web pages with a fuller date: "(2018, February 25)"."""
-    text = year_text(ctx.ref, ctx.t, ctx.suffix)
+    """"(2013)", "(2013a)", "(n.d.)", "(in press)"; a dated kind with its day: "(2018, February 25)",
+    a range "(2019, November 21–22)", an open range "(2018–present)"."""
     ref = ctx.ref
-    if ref.type == "webpage" and ref.date and len(ref.date) >= 7:
-        month = int(ref.date[5:7])
-        day = int(ref.date[8:10]) if len(ref.date) == 10 else None
-        text += ", " + ctx.t.month_day(month, day)
+    text = year_text(ref, ctx.t, ctx.suffix)
+    if ref.type in DATED and ref.date and ref.status != "in press":
+        start, _, end = ref.date.partition("/")
+        if end and end != ".." and end[:4] == start[:4]:
+            within = _range_text(ctx.t, start, end)
+            if within:
+                text += ", " + within
+        elif not end and len(start) >= 7:
+            text += ", " + _day_month(ctx.t, start)
     return String(f"({text})")
 
 
@@ -344,6 +456,12 @@ def series_number(ctx: Ctx) -> Rich:
     if series:
         return String(series)
     raise Missing("series")
+
+
+def misc_series(ctx: Ctx) -> Rich:
+    if not ctx.ref.series:
+        raise Missing("series")
+    return series_number(ctx)
 
 
 def page_range(pages: str) -> str:
@@ -381,12 +499,116 @@ def publisher(ctx: Ctx) -> Rich:
 
 
 def editors_in(ctx: Ctx) -> Rich:
-    """ "S. P. Osborne & L. Brown (Eds.)," after "In"."""
+    """ "S. P. Osborne & L. Brown (Eds.)," after "In"; people with a role each with theirs: "A. Fjeld
+    (Executive Producer)," (APA 10.12 Example 87)."""
     eds = ctx.ref.editors
     if not eds:
         raise Missing("editors")
+    # A TV series' editors are its executive producers (biblatex-apa's execproducer).
+    default = "executive producer" if ctx.ref.type == "tvepisode" else None
+    if all(p.role or default for p in eds):
+        names = [f"{name_normal(p)} ({role_word(p.role or default, ctx.t)})" for p in eds]
+        return String(list_names(names, ctx.t, inverted=False) + ",")
     label = ctx.t.editor if len(eds) == 1 else ctx.t.editors
     return String(list_names([name_normal(p) for p in eds], ctx.t, inverted=False) + f" ({label}),")
+
+
+def _people_with(people: list["Person"], t: Terms, label: str) -> str:
+    """ "P. Strand, Ed.", "K. Holm & O. Berg, Trans." (APA 9.39, 10.2 Example 29)."""
+    return list_names([name_normal(p) for p in people], t, inverted=False) + f", {label}"
+
+
+def roles_part(ctx: Ctx) -> Rich:
+    """After an authored work's title: its editors and translators, "(P. Strand, Ed.; K. Holm, Trans.)"."""
+    ref, t = ctx.ref, ctx.t
+    parts = []
+    if ref.authors and ref.editors and ref.type in ("book", "report", "thesis", "misc", "manuscript"):
+        parts.append(_people_with(ref.editors, t, t.editor if len(ref.editors) == 1 else t.editors))
+    if ref.translators:
+        parts.append(_people_with(ref.translators, t, t.translator))
+    if not parts:
+        raise Missing("roles")
+    return String("; ".join(parts))
+
+
+def volume_part(ctx: Ctx) -> Rich:
+    if not ctx.ref.volume:
+        raise Missing("volume")
+    return String(f"{ctx.t.volume} {ctx.ref.volume}")
+
+
+def version_part(ctx: Ctx) -> Rich:
+    if not ctx.ref.version:
+        raise Missing("version")
+    return String(f"{ctx.t.version} {ctx.ref.version}")
+
+
+def episode_part(ctx: Ctx) -> Rich:
+    """ "Season 2, Episode 4" of a TV episode; "No. 57" of a podcast episode."""
+    ref = ctx.ref
+    if ref.type == "tvepisode" and ref.volume and ref.number:
+        return String(ctx.t.season_episode.format(season=ref.volume, episode=ref.number))
+    if ref.number:
+        return String(ctx.t.episode_no.format(n=ref.number))
+    raise Missing("number")
+
+
+def publication_number(ctx: Ctx) -> Rich:
+    """A thesis's number in the database that published it: "Publication No. 28123456" (APA 10.6)."""
+    if not (ctx.ref.number and ctx.ref.institution):
+        raise Missing("number")
+    return String(ctx.t.publication_no.format(n=ctx.ref.number))
+
+
+def title_part(ctx: Ctx, *, italic_title: bool) -> Rich:
+    """The title, italic when the work stands alone (APA 9.19), with its translation in brackets
+    (9.38); a description in brackets in place of a title is never italic (9.22)."""
+    ref = ctx.ref
+    described = ref.title.startswith("[") and ref.title.endswith("]")
+    out: Rich = Italic(String(ref.title)) if italic_title and not described else String(ref.title)
+    if ref.translated_title:
+        out = seq(out, f" [{ref.translated_title}]")
+    return out
+
+
+def description(ctx: Ctx) -> Rich:
+    """The kind of work in brackets (APA 9.21): the record's genre, else the manual's word for its
+    kind ("Data set", "Film", "Press release"), a manuscript's by its status."""
+    ref, t = ctx.ref, ctx.t
+    if ref.genre:
+        return String(ref.genre)
+    if ref.type == "manuscript":
+        return String(t.manuscripts.get(ref.status, t.manuscripts[None]))
+    if ref.type in t.descriptions:
+        return String(t.descriptions[ref.type])
+    raise Missing("genre")
+
+
+def original_date(ctx: Ctx) -> Rich:
+    """ "(Original work published 1922)" after a translation or a reprint (APA 9.41)."""
+    if ctx.ref.origyear is None:
+        raise Missing("origyear")
+    return String(f"({ctx.t.original.format(year=ctx.ref.origyear)})")
+
+
+def event_place(ctx: Ctx) -> Rich:
+    """A presentation's conference and its place: "Nordic Conference on Local Government Research, Bergen"."""
+    parts = [p for p in (ctx.ref.event, ctx.ref.place) if p]
+    if not parts:
+        raise Missing("event")
+    return String(", ".join(parts))
+
+
+def thesis_bracket(ctx: Ctx) -> Rich:
+    """ "[Doctoral dissertation, University of Oslo]" when the thesis is published elsewhere (a
+    database, a repository: its publisher), else "[Doctoral dissertation]" (APA 10.6)."""
+    kind = thesis_kind(ctx)
+    return String(f"{kind}, {ctx.ref.institution}" if ctx.ref.institution else kind)
+
+
+def thesis_kind(ctx: Ctx) -> str:
+    genre = ctx.ref.genre
+    return ctx.t.theses.get(genre, genre) if genre else ctx.t.thesis
 
 
 def doi_url(doi: str) -> str:
@@ -412,7 +634,7 @@ def link(ctx: Ctx) -> Rich:
 
 
 def thesis_genre(ctx: Ctx) -> Rich:
-    return String(ctx.ref.genre or ctx.t.thesis)
+    return String(thesis_kind(ctx))
 
 
 def in_word(ctx: Ctx) -> Rich:
@@ -433,59 +655,91 @@ def lovdata(ctx: Ctx) -> Rich:
 # --------------------------------------------------------------------------- the templates
 
 
-def _reference(title_part, *source) -> Any:
-    """Author. (Date). Title. Source. Link — or, with no author, Title. (Date). Source. Link."""
-    rest = [optional[s] for s in source] + [optional[link]]
+def _reference(title, *source) -> Any:
+    """Author. (Date). Title. Source. Link (Original work published …) — or, with no author,
+    Title. (Date). Source. Link (APA 9.12)."""
+    rest = [optional[s] for s in source] + [optional[link], optional[original_date]]
     return first_of[
-        when(test=has_creators)[toplevel[sentence[creators], sentence[date], sentence[title_part], *rest]],
-        toplevel[sentence[title_part], sentence[date], *rest],
+        when(test=has_creators)[toplevel[sentence[creators], sentence[date], sentence[title], *rest]],
+        toplevel[sentence[title], sentence[date], *rest],
     ]
 
 
+def _title(italic_title: bool) -> Any:
+    return lambda ctx: title_part(ctx, italic_title=italic_title)
+
+
 _italic_title = italic[f("title")]
-_genre = optional[bracket[f("genre")]]
+_described = optional[bracket[description]]
+_stand_alone = _title(True)
+_part_of = _title(False)
+# (D. Wright, Ed.; R. Hurley, Trans.; 2nd ed., Vol. 1)  — APA 9.39, 9.20, 10.2 Example 29.
+_book_parens = optional[paren[join_(sep="; ")[
+    optional[roles_part], optional[join_(sep=", ")[optional[edition], optional[volume_part]]]]]]
+_periodical = sentence[join_(sep=", ")[
+    italic[f("journal")],
+    optional[join_[optional[italic[f("volume")]], optional[paren[f("issue")]]]],
+    optional[first_of[pages_plain, article_number]],
+]]
+# In E. Editor (Ed.), *Book* (2nd ed., Vol. 3, pp. 3–66).  — APA 10.3.
+_in_container = sentence(sep=" ")[
+    in_word, optional[editors_in], italic[f("booktitle")],
+    optional[paren[join_(sep=", ")[optional[edition], optional[volume_part], optional[pages_labelled]]]],
+]
 
 TEMPLATES = {
-    # *Title* (Series Number). Publisher.  — APA 10.4; Sikt "Rapporter".
+    # *Title* (Series Number) [Description]. Publisher.  — APA 10.4; Sikt "Rapporter".
     "report": _reference(
-        words[_italic_title, optional[paren[join_(sep=", ")[optional[edition], optional[series_number]]]], _genre],
+        words[_stand_alone, optional[paren[join_(sep="; ")[optional[roles_part], optional[join_(sep=", ")[
+            optional[edition], optional[series_number]]]]]], _described],
         sentence[publisher],
     ),
-    # *Title* (3rd ed.). Publisher.  — APA 10.2.
-    "book": _reference(
-        words[_italic_title, optional[paren[edition]], _genre],
-        sentence[publisher],
-    ),
-    # Title. *Journal*, *22*(1), 4–19.  — APA 10.1.
-    "article": _reference(
-        words[f("title"), _genre],
-        sentence[join_(sep=", ")[
-            italic[f("journal")],
-            optional[join_[optional[italic[f("volume")]], optional[paren[f("issue")]]]],
-            optional[first_of[pages_plain, article_number]],
-        ]],
-    ),
-    # Title. In S. P. Osborne & L. Brown (Eds.), *Book* (pp. 301–310). Publisher.  — APA 10.3.
+    # *Title* [Press release]. Publisher.  — APA 10.4 Example 59 (with its day).
+    "pressrelease": _reference(words[_stand_alone, _described], sentence[publisher]),
+    # *Title* (P. Strand, Ed.; K. Holm, Trans.; 3rd ed., Vol. 2). Publisher.  — APA 10.2.
+    "book": _reference(words[_stand_alone, _book_parens, _described], sentence[publisher]),
+    # Title [Translation] [Description]. *Journal*, *22*(1), 4–19.  — APA 10.1 (9.38 translations).
+    "article": _reference(words[_part_of, _described], _periodical),
+    # Title. *Magazine*, *31*(6), 18–23.  — APA 10.1 Example 15, with its day; Example 16 newspapers.
+    "magazine": _reference(words[_part_of, _described], _periodical),
+    "newspaper": _reference(words[_part_of, _described], _periodical),
+    # Title. *Blog*. URL  — APA 10.1 Example 17.
+    "blogpost": _reference(words[_part_of, _described], sentence[italic[f("journal")]]),
+    # Title (K. Holm, Trans.). In E. Editor (Ed.), *Book* (pp. 1–9). Publisher.  — APA 10.3 (Example 42).
     "chapter": _reference(
-        words[f("title"), _genre],
-        sentence(sep=" ")[
-            in_word, optional[editors_in], italic[f("booktitle")],
-            optional[paren[join_(sep=", ")[optional[edition], optional[pages_labelled]]]],
-        ],
-        sentence[publisher],
-    ),
-    # *Title* [Doctoral dissertation]. University.  — APA 10.6.
+        words[_part_of, optional[paren[roles_part]], _described], _in_container, sentence[publisher]),
+    # Title. In E. Editor (Ed.), *Reference work*. Publisher.  — APA 10.3 Examples 47-49.
+    "entry": _reference(words[_part_of, _described], _in_container, sentence[publisher]),
+    # *Title* [Paper presentation]. Conference, Place.  — APA 10.5 Examples 61-62.
+    "presentation": _reference(words[_stand_alone, _described], sentence[event_place]),
+    # *Title* (Publication No. 28123456) [Doctoral dissertation, University]. Database.  — APA 10.6.
     "thesis": _reference(
-        words[_italic_title, bracket[thesis_genre]],
-        sentence[publisher],
-    ),
+        words[_stand_alone, optional[paren[publication_number]], bracket[thesis_bracket]], sentence[publisher]),
+    # *Title* (Version 2) [Data set]. Publisher.  — APA 10.9 Example 75; 10.10 Example 77 software.
+    "dataset": _reference(words[_stand_alone, optional[paren[version_part]], _described], sentence[publisher]),
+    "software": _reference(words[_stand_alone, optional[paren[version_part]], _described], sentence[publisher]),
+    # *Title*. Archive.  — APA 10.8 Example 73 (a preprint); 10.8 Examples 70-72 manuscripts.
+    "preprint": _reference(words[_stand_alone, _described], sentence[publisher]),
+    "manuscript": _reference(words[_stand_alone, _described], sentence[publisher]),
+    # Director (Director). (2017). *Title* [Film]. Company.  — APA 10.12 Example 84; 88-90 videos.
+    "film": _reference(words[_stand_alone, _described], sentence[publisher]),
+    "video": _reference(words[_stand_alone, _described], sentence[publisher]),
+    # Title (Season 2, Episode 4) [TV series episode]. In A. Fjeld (Executive Producer), *Series*. Company.
+    # — APA 10.12 Example 87; a podcast episode (No. 57) In *Podcast*, 10.13 Example 94.
+    "tvepisode": _reference(
+        words[_part_of, optional[paren[episode_part]], _described],
+        sentence(sep=" ")[in_word, optional[editors_in], italic[f("booktitle")]], sentence[publisher]),
+    "podcastepisode": _reference(
+        words[_part_of, optional[paren[episode_part]], _described],
+        sentence(sep=" ")[in_word, optional[editors_in], italic[f("booktitle")]], sentence[publisher]),
+    # Host (Host). (2018–present). *Podcast* [Audio podcast]. Publisher.  — APA 10.13 Example 93.
+    "podcast": _reference(words[_stand_alone, _described], sentence[publisher]),
     # *Title*. Site. Retrieved March 5, 2024, from https://…  — APA 10.16.
-    "webpage": _reference(
-        words[_italic_title, _genre],
-        sentence[publisher],
-    ),
+    "webpage": _reference(words[_stand_alone, _described], sentence[publisher]),
+    # A misc's number is no report number (APA 10.4 is for reports): only a series prints it.
     "misc": _reference(
-        words[_italic_title, optional[paren[join_(sep=", ")[optional[edition], optional[series_number]]]], _genre],
+        words[_stand_alone, optional[paren[join_(sep="; ")[optional[roles_part], optional[join_(sep=", ")[
+            optional[edition], optional[volume_part], optional[misc_series]]]]]], _described],
         sentence[publisher],
     ),
     # Norwegian public documents, as the guides of Sikt's Norsk APA-manual print them
@@ -534,17 +788,24 @@ def _families(ref: "Reference") -> list[str]:
     return [p.family_full for p in _creators(ref)]
 
 
+# Kinds whose title is part of a larger work: roman in the reference, in quotes in a citation.
+PART_OF = frozenset({"article", "magazine", "newspaper", "blogpost", "chapter", "entry", "tvepisode",
+                     "podcastepisode"})
+
+
 def _cite_title(ref: "Reference", t: Terms) -> Rich:
     # APA 8.14: no author: the title, italic where the reference italicises it, else in quotes.
-    if ref.type in ("article", "chapter"):
+    if ref.type in PART_OF:
         return String(t.quotes[0] + ref.title + t.quotes[1])
     return Italic(String(ref.title))
 
 
-def _cite_names(ref: "Reference", t: Terms, *, narrative: bool, shown: int = 1) -> Rich:
+def _cite_names(ref: "Reference", t: Terms, *, narrative: bool, shown: int = 1, initials_first: bool = False) -> Rich:
     names = _families(ref)
     if not names:
         return _cite_title(ref, t)
+    if initials_first:  # APA 8.20: first authors of one surname told apart: "J. M. Taylor"
+        names = [name_normal(_creators(ref)[0])] + names[1:]
     amp = t.and_word if narrative else "&"
     if len(names) == 1:
         return String(names[0])
@@ -607,16 +868,33 @@ def _cite_year(ref: "Reference", t: Terms, suffix: str) -> str | None:
     whose designation says when ("(NOU 2016: 16, s. 10)", "(Meld. St. 20 (2009–2010))")."""
     if ref.type == "nou" or ref.type in SESSION_KINDS:
         return None
+    if ref.origyear is not None and ref.year is not None:  # APA 8.15: "(Freud, 1923/1961)"
+        return f"{ref.origyear}/{year_text(ref, t, suffix)}"
     return year_text(ref, t, suffix)
 
 
-def _cite_head(ref: "Reference", t: Terms, narrative: bool, shown: int) -> Rich:
+def _same_surname(ref: "Reference", scope: list["Reference"]) -> bool:
+    """Whether another work's first author has this one's surname but other initials (APA 8.20)."""
+    mine = _creators(ref)
+    if not mine or mine[0].is_organisation:
+        return False
+    first = mine[0]
+    for other in scope:
+        people = _creators(other)
+        if other.key != ref.key and people and not people[0].is_organisation \
+                and people[0].family_full == first.family_full \
+                and initials(people[0].given or "") != initials(first.given or ""):
+            return True
+    return False
+
+
+def _cite_head(ref: "Reference", t: Terms, narrative: bool, shown: int, initials_first: bool = False) -> Rich:
     if ref.type in CODE_KINDS:  # "(Folketrygdloven, 1997)"; narrative "folketrygdloven (1997)"
         name = designation(ref)
         return String(lower_in_text(name) if narrative else name)
     if is_public(ref.type):
         return String(designation(ref))
-    return _cite_names(ref, t, narrative=narrative, shown=shown)
+    return _cite_names(ref, t, narrative=narrative, shown=shown, initials_first=initials_first)
 
 
 def citation(cited: list["Reference"], scope: Iterable["Reference"], *, narrative: bool = False,
@@ -639,7 +917,7 @@ def citation(cited: list["Reference"], scope: Iterable["Reference"], *, narrativ
     unique = list({r.key: r for r in cited}.values())
     groups: list[tuple[Rich, list[str], tuple, "Reference"]] = []
     for ref in ordered(unique, lang):
-        head = _cite_head(ref, t, narrative, _shown_names(ref, everyone))
+        head = _cite_head(ref, t, narrative, _shown_names(ref, everyone), _same_surname(ref, everyone))
         parts = [p for p in (_cite_year(ref, t, letters.get(ref.key, "")),
                              locator_text(locators[ref.key], lang) if ref.key in locators else None) if p]
         when = ", ".join(parts)
@@ -657,8 +935,19 @@ def citation(cited: list["Reference"], scope: Iterable["Reference"], *, narrativ
         else:
             text = join(items, "", None) if len(items) == 1 else join(items, f" {t.and_word} ")
         return backend.line(text.render(backend))
-    inner = join((seq(head, *([", " + ", ".join(whens)] if whens else [])) for head, whens, _, _ in groups), "; ")
+    inner = join((_parenthetical(head, whens, t) for head, whens, _, _ in groups), "; ")
     return backend.line(seq("(", inner, ")").render(backend))
+
+
+def _parenthetical(head: Rich, whens: list[str], t: Terms) -> Rich:
+    """ "Moland et al., 2013"; a title in quotes takes the comma inside them in English, as
+    American usage has it: ("List of oldest companies," 2019) (APA 8.14); Norwegian outside."""
+    if not whens:
+        return head
+    text = head.plain()
+    if t.amp_comma and text.endswith(t.quotes[1]):
+        return String(f"{text[:-1]},{t.quotes[1]} " + ", ".join(whens))
+    return seq(head, ", " + ", ".join(whens))
 
 
 def _narrative(head: Rich, whens: list[str], ref: "Reference") -> Rich:

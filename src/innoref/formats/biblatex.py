@@ -35,14 +35,26 @@ ENTRY_TYPES = {
     # regulations @legislation, biblatex's type for them.
     "nou": "report", "meld": "report", "prop": "report", "innst": "report",
     "lov": "legislation", "forskrift": "legislation",
+    # APA's other kinds as biblatex-apa writes them: nonacademic articles, @inreference, @video and
+    # @audio with the kind in entrysubtype, @presentation with eventtitle and venue.
+    "magazine": "article", "newspaper": "article", "blogpost": "misc", "entry": "inreference",
+    "pressrelease": "report", "presentation": "presentation", "dataset": "dataset", "software": "software",
+    "preprint": "online", "manuscript": "unpublished", "film": "video", "tvepisode": "video", "video": "video",
+    "podcast": "audio", "podcastepisode": "audio",
 }
+SUBTYPES = {"magazine": "nonacademic", "newspaper": "nonacademic", "film": "film", "tvepisode": "tvepisode",
+            "video": "video", "podcast": "podcast", "podcastepisode": "podcastepisode"}
 
 FIELD_NAMES = {
     "authors": {"*": "author"},
-    "editors": {"*": "editor"},
+    "editors": {"tvepisode": "execproducer", "*": "editor"},  # biblatex-apa's executive producer
+    "translators": {"*": "translator"},
     "publisher": {"report": "institution", "thesis": "institution", "webpage": "organization",
-                  "misc": "organization", "*": "publisher"},
-    "place": {"*": "location"},
+                  "misc": "organization", "blogpost": "publisher", "*": "publisher"},
+    "place": {"presentation": "venue", "*": "location"},
+    "event": {"*": "eventtitle"},
+    # the series an episode is part of, the blog a post is on
+    "booktitle": {"tvepisode": "maintitle", "podcastepisode": "maintitle", "*": "booktitle"},
     "series": {"report": "type", "*": "series"},
     "number": {"article": "eid", "*": "number"},  # an article's number (e123) is its eid
     "issue": {"article": "number", "*": "issue"},
@@ -51,7 +63,7 @@ FIELD_NAMES = {
     # annotation, which biblatex-apa prints only with annotation=true; plain and apacite never),
     # which pandoc and Citation.js read, where they drop JabRef's "comment".
     "note": {"*": "annote"},
-    "journal": {"*": "journaltitle"},
+    "journal": {"blogpost": "organization", "*": "journaltitle"},
 }
 
 # ISO 639 codes -> babel language names, as biblatex's langid wants them.
@@ -70,9 +82,11 @@ def entry_type(ref: "Reference") -> str:
 def _special(ref: "Reference", text) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     if ref.date:
-        out.append(("date", ref.date))
+        out.append(("date", ref.date.replace("/..", "/")))  # an open range: 2018/
     elif ref.year is not None:
         out.append(("date", str(ref.year)))
+    if ref.origyear is not None:
+        out.append(("origdate", str(ref.origyear)))
     if any(p.particle for p in (*ref.authors, *ref.editors)):
         # innoref sorts and cites "van der Berg" with its particle, as written; useprefix has
         # biber and pandoc do the same.
@@ -96,6 +110,8 @@ DIALECT = Dialect(
     names=FIELD_NAMES,
     special=_special,
     url_escape=url_escape,
+    entry_subtype=lambda ref: SUBTYPES.get(ref.type),
+    translated_title="origtitle",
 )
 
 

@@ -20,7 +20,7 @@ import re
 from typing import TYPE_CHECKING
 
 from innoref.formats import Options
-from innoref.formats._bib import RESTORABLE_CLASSIC, Dialect, _Macro, imported_type, render_entries
+from innoref.formats._bib import RESTORABLE_CLASSIC, Dialect, _Macro, imported_type, read_type, render_entries
 
 if TYPE_CHECKING:
     from innoref.records import Reference
@@ -32,6 +32,11 @@ OPTIONS: tuple[str, ...] = ()
 ENTRY_TYPES = {
     "report": "techreport", "book": "book", "article": "article", "chapter": "incollection",
     "thesis": "phdthesis", "webpage": "misc", "misc": "misc",
+    # APA's other kinds as the classic entries nearest to them; innoreftype says which kind.
+    "magazine": "article", "newspaper": "article", "blogpost": "misc", "entry": "incollection",
+    "pressrelease": "techreport", "presentation": "misc", "dataset": "misc", "software": "misc",
+    "preprint": "misc", "manuscript": "unpublished", "film": "misc", "tvepisode": "misc", "video": "misc",
+    "podcast": "misc", "podcastepisode": "misc",
     # Norwegian public documents: reports with their designation in type and number; laws @misc.
     "nou": "techreport", "meld": "techreport", "prop": "techreport", "innst": "techreport",
     "lov": "misc", "forskrift": "misc",
@@ -41,7 +46,10 @@ ENTRY_TYPES = {
 FIELD_NAMES = {
     "authors": {"*": "author"},
     "editors": {"*": "editor"},
+    "translators": {"*": "translator"},  # apacite's translator
     "publisher": {"report": "institution", "thesis": "school", "*": "publisher"},
+    "institution": {"thesis": "school", "*": "institution"},
+    "event": {"*": "eventtitle"},
     "place": {"*": "address"},
     "series": {"report": "type", "*": "series"},
     "number": {"article": "eid", "*": "number"},  # an article's number (e123) is its eid
@@ -72,11 +80,13 @@ def _special(ref: "Reference", text) -> list[tuple[str, str]]:
     if ref.year is not None:
         out.append(("year", str(ref.year)))
     if ref.date and len(ref.date) > 4:
-        out.append(("date", ref.date))
-    if ref.date and len(ref.date) >= 7:
+        out.append(("date", ref.date.replace("/..", "/")))  # biblatex's open range: 2018/
+    if ref.date and ref.date[4:5] == "-":
         # The month as BibTeX's own macro (jan ... dec), which every style and reader knows; the
         # whole date is in date too, for biber and for innoref.
         out.append(("month", _Macro(_MONTHS[int(ref.date[5:7]) - 1])))
+    if ref.origyear is not None:
+        out.append(("originalyear", str(ref.origyear)))  # apacite: "(Original work published 1922)"
     if ref.language:
         out.append(("language", text(ref.language, "language")))
         from innoref.formats.biblatex import LANGIDS
@@ -103,12 +113,20 @@ def url_escape(url: str) -> str:
     return url.replace("%", "\\%").replace("#", "\\#")
 
 
+def _reads_as(entry: str, subtype: str | None, ref: "Reference") -> str:
+    """A @misc with ``type = {Web page}`` is read as a web page (importers/bibtex.py)."""
+    if entry == "misc" and ref.type == "webpage" and not ref.genre:
+        return "webpage"
+    return read_type(entry, subtype)
+
+
 DIALECT = Dialect(
     ascii=True,
     entry_type=entry_type,
     names=FIELD_NAMES,
     special=_special,
     url_escape=url_escape,
+    reads_as=_reads_as,
 )
 
 

@@ -149,6 +149,24 @@ def date_parts(text: str) -> tuple[int | None, str | None]:
     return year, "-".join(parts)
 
 
+_INTERVAL = re.compile(r"^\s*(\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?)\s*/\s*(\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?|\.\.)?\s*$")
+
+
+def date_or_range(text: str) -> tuple[int | None, str | None]:
+    """As :func:`date_parts`, and an ISO 8601 interval as innoref keeps one: "2019-11-21/2019-11-22";
+    open at its end ("2018/", "2018/..") as "2018/.."."""
+    m = _INTERVAL.match(text)
+    if not m:
+        return date_parts(text)
+    year, start = date_parts(m.group(1))
+    end = m.group(2) or ".."
+    if end != "..":
+        end = date_parts(end)[1]
+    if start is None or end is None or (end != ".." and end < start[:len(end)]):
+        return year, start
+    return year, f"{start}/{end}"
+
+
 def put_extra(data: dict, name: str, value) -> None:
     """Keep a field innoref does not name; a second value for the name makes a list."""
     if value is None or value == "" or value == []:

@@ -36,23 +36,16 @@ from typing import Any
 
 from innoref.editing import Candidate, Skipped
 from innoref.errors import InnorefError
-from innoref.importers import Batch, Progress, date_parts, isbn_in, language_code, put_extra
+from innoref.formats import biblatex as biblatex_export
+from innoref.formats import bibtex as bibtex_export
+from innoref.formats._bib import KIND_FIELD, PUBSTATES, READ_SUBTYPES, read_type
+from innoref.importers import Batch, Progress, date_or_range, date_parts, isbn_in, language_code, put_extra
 from innoref.latex import math_text
 
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december"]
 MONTH_MACROS = {m[:3]: m.capitalize() for m in MONTHS}
 
-TYPES = {
-    "article": "article", "periodical": "misc", "suppperiodical": "article",
-    "book": "book", "mvbook": "book", "booklet": "book", "collection": "book", "mvcollection": "book",
-    "proceedings": "book", "mvproceedings": "book", "reference": "book", "mvreference": "book",
-    "inbook": "chapter", "bookinbook": "chapter", "incollection": "chapter", "inproceedings": "chapter",
-    "conference": "chapter", "inreference": "chapter", "suppbook": "chapter", "suppcollection": "chapter",
-    "techreport": "report", "report": "report", "manual": "report",
-    "phdthesis": "thesis", "mastersthesis": "thesis", "thesis": "thesis",
-    "online": "webpage", "electronic": "webpage", "www": "webpage",
-}
 THESIS_TYPES = {"phdthesis": "Doctoral dissertation", "mastersthesis": "Master's thesis",
                 "mathesis": "Master's thesis", "candthesis": "Candidate thesis"}
 VERBATIM = frozenset({"url", "doi", "eprint", "file", "pdf", "verba", "verbb", "verbc", "urlraw"})
@@ -416,7 +409,9 @@ def read(text: str, progress: Progress | None = None) -> Batch:
     previous = None
     for block in library.blocks:
         if isinstance(block, model.ImplicitComment) and previous is not None:
-            lost = _FIELD_TEXT.findall(block.comment or "")
+            # (a line that starts with % is a comment someone wrote, not a field)
+            text = "\n".join(line for line in (block.comment or "").splitlines() if not line.lstrip().startswith("%"))
+            lost = _FIELD_TEXT.findall(text)
             if lost:
                 cut_short[id(previous)] = ", ".join(dict.fromkeys(name.lower() for name in lost))
         previous = block if isinstance(block, model.Entry) else None
@@ -560,6 +555,27 @@ def people(value: str, decoder: Decoder, field: str, notes: list[str]) -> tuple[
     return out, others
 
 
+_PRESS_RELEASE = re.compile(r"press\s*release|presse?meld(?:ing|ning)", re.I)
+_MANUSCRIPTS = {"manunpub": "unpublished", "mansub": "submitted", "maninprep": "in preparation"}
+_ANNOTATION_ITEM = re.compile(r'^\s*(\d+)\s*=\s*(?:"([^"]*)"|([^";]*?))\s*$')
+
+
+def _annotate(persons: list[dict[str, str]], name: str, fields: dict[str, str], used: set[str],
+              notes: list[str]) -> None:
+    """biber's item annotations of a name list that APA prints: ``author+an:role = {1=director}``
+    (APA 9.10) and ``author+an:username = {1="Kommunekanalen"}`` (9.8)."""
+    for part in ("role", "username"):
+        field = f"{name}+an:{part}"
+        if field not in fields:
+            continue
+        items = [_ANNOTATION_ITEM.match(item) for item in fields[field].split(";") if item.strip()]
+        if not all(items) or any(int(m.group(1)) > len(persons) or int(m.group(1)) < 1 for m in items if m):
+            continue  # not an annotation innoref reads: kept in extra as written
+        used.add(field)
+        for m in items:
+            persons[int(m.group(1)) - 1][part] = m.group(2) if m.group(2) is not None else m.group(3)
+
+
 def _braced_whole(text: str) -> bool:
     if not (text.startswith("{") and text.endswith("}")):
         return False
@@ -589,14 +605,23 @@ def _joined(title: str, sub: str | None) -> str:
 
 def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str]) -> dict[str, Any]:
     """innoref field values from an entry's expanded fields."""
+    from innoref.records import REF_TYPES
+
     data: dict[str, Any] = {}
-    rtype = TYPES.get(kind, "misc")
-    if kind == "inbook" and "booktitle" not in fields:
+    used: set[str] = set()
+    subtype = fields.get("entrysubtype", "").strip()
+    rtype = read_type(kind, subtype)
+    if (kind, subtype.lower()) in READ_SUBTYPES:
+        used.add("entrysubtype")  # it said which kind: biblatex-apa's nonacademic, film, podcast
+    marked = fields.get(KIND_FIELD, "").strip().lower()
+    if marked in REF_TYPES:  # innoref's own export says which kind
+        rtype = marked
+        used.add(KIND_FIELD)
+    elif kind == "inbook" and "booktitle" not in fields:
         rtype = "book"  # classic BibTeX: the title is the book's, "chapter" says which part
     data["type"] = rtype
-    if kind != rtype:
-        put_extra(data, "entrytype", kind)
-    used: set[str] = set()
+    if kind != rtype and kind not in (bibtex_export.ENTRY_TYPES.get(rtype), biblatex_export.ENTRY_TYPES.get(rtype)):
+        put_extra(data, "entrytype", kind)  # export writes it again where it can (formats._bib)
 
     def take(name: str) -> str | None:
         if name not in fields:
@@ -614,10 +639,20 @@ def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str
     title = take("title")
     if title is not None:
         data["title"] = _joined(title, take("subtitle"))
-    for name, model in (("author", "authors"), ("editor", "editors")):
-        if name in fields:
+    english = take("englishtitle")  # apacite's translation of the title
+    if english:
+        data["translated_title"] = english
+    elif "origtitle" in fields and "title" in data and "translator" not in fields:
+        # biblatex-apa: a work in another language has its original title in origtitle and the
+        # translation in title (APA 9.38); a translated book's origtitle is its original's title.
+        data["translated_title"] = data["title"]
+        data["title"] = take("origtitle")
+    for name, model in (("author", "authors"), ("editor", "editors"), ("translator", "translators"),
+                        ("execproducer", "editors")):
+        if name in fields and model not in data:
             used.add(name)
             persons, others = people(fields[name], decoder, name, notes)
+            _annotate(persons, name, fields, used, notes)
             if persons:
                 data[model] = persons
             if others:
@@ -625,6 +660,10 @@ def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str
                 notes.append(f"{name}: 'and others' kept in extra.{name}-others")
     if "booktitle" in fields:
         data["booktitle"] = _joined(take("booktitle") or "", take("booksubtitle"))
+    elif "maintitle" in fields and rtype in ("tvepisode", "podcastepisode", "video", "podcast"):
+        data["booktitle"] = _joined(take("maintitle") or "", take("mainsubtitle"))  # the series of an episode
+        if rtype in ("video", "podcast"):
+            data["type"] = rtype = "tvepisode" if rtype == "video" else "podcastepisode"
     short = take("shorttitle")
     if short:
         data["short_title"] = short
@@ -634,16 +673,16 @@ def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str
         put_extra(data, "journal-abbreviation", take("journal"))
     if journal:
         data["journal"] = _joined(journal, take("journalsubtitle"))
-    # Dates: biblatex date, else year (+ month).
-    date_text = take("date")
+    # Dates: biblatex date, else year (+ month); a presentation's are its event's.
+    date_text = take("date") or (take("eventdate") if rtype == "presentation" else None)
     year_text = take("year")
     if date_text:
-        year, date = date_parts(date_text)
+        year, date = date_or_range(date_text)
         if year:
             data["year"] = year
             if date and date != str(year):
                 data["date"] = date
-        if not date or date != date_text.strip():
+        if not date or date_text.strip() not in (date, date.replace("/..", "/")):
             put_extra(data, "date", date_text)
     if year_text and "year" not in data:
         m = re.search(r"\d{4}", year_text)
@@ -669,29 +708,73 @@ def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str
                 day = None
         if day:
             put_extra(data, "day", day)
+    original = take("origdate") or take("originalyear")  # biblatex, apacite
+    if original:
+        year = date_parts(original)[0]
+        if year:
+            data["origyear"] = year
+        if str(year) != original.strip():
+            put_extra(data, "origdate", original)
+    state = take("pubstate")
+    if state:
+        status = {v: k for k, v in PUBSTATES.items()}.get(state.strip().lower()) or (
+            "in press" if state.strip().lower() == "forthcoming" else None)
+        if status:
+            data["status"] = status
+        else:
+            put_extra(data, "pubstate", state)
+    for name, model in (("version", "version"), ("eventtitle", "event")):
+        value = take(name)
+        if value:
+            data[model] = value
     options = take("options")
     if options and options.replace(" ", "").lower() not in ("useprefix=true", "useprefix"):
         put_extra(data, "options", options)  # useprefix alone says what innoref does anyway
     # Who published it.
     publisher = take("publisher")
+    if rtype == "blogpost" and "organization" in fields and "journal" not in data:
+        data["journal"] = take("organization")  # the blog, as biblatex-apa has it
+    if rtype == "thesis" and publisher is not None and ("institution" in fields or "school" in fields):
+        # A thesis in a database or repository (its publisher) and the university that gave the
+        # degree: "[Doctoral dissertation, University of Oslo]. ProQuest" (APA 10.6).
+        data["institution"] = take("institution") or take("school")
+    if rtype == "manuscript" and publisher is None and "institution" in fields:
+        # biblatex-apa: the department in venue, the university in institution (APA 10.8).
+        publisher = ", ".join(v for v in (take("venue"), take("institution")) if v)
     owner = {"report": "institution", "thesis": "school"}.get(rtype)
     for name in ("institution", "school", "organization"):
-        value = take(name)
+        value = take(name) if name not in used else None
         if value is None:
             continue
-        if publisher is None and (name == owner or name == "institution" and rtype == "thesis"
+        if publisher is None and (name == owner or name == "institution" and rtype in ("thesis", "pressrelease")
                                   or name == "organization" and kind in ("manual", "proceedings", "online", "misc")):
             publisher = value
         else:
             put_extra(data, name, value)
+    if publisher is None and kind == "online" and "eprint" in fields and "eprinttype" not in fields \
+            and not re.search(r"\d", fields["eprint"]):
+        publisher = take("eprint")  # biblatex-apa's site or archive name ("SocArXiv", "NRK")
     if publisher is not None:
         data["publisher"] = publisher
-    place = take("location") or take("address")
+    place = (take("venue") if rtype == "presentation" else None) or take("location") or take("address")
     if place:
         data["place"] = place
         if "location" in fields and "address" in fields:
             put_extra(data, "address", take("address"))
     series = take("series")
+    addon = take("titleaddon")
+    if addon:
+        # biblatex-apa's description in brackets after the title: [Editorial], [Press release]
+        # (APA 9.21), which innoref keeps as the genre; a title that is only a description
+        # (an untitled work, 9.22) becomes the title in brackets.
+        if "title" not in data:
+            data["title"] = f"[{addon}]"
+        elif "type" in fields and rtype in ("thesis", "report") or rtype == "thesis":
+            put_extra(data, "titleaddon", addon)
+        else:
+            data["genre"] = addon
+            if rtype == "report" and _PRESS_RELEASE.fullmatch(addon.strip()):
+                data["type"] = rtype = "pressrelease"  # dated to the day (APA 10.4 Example 59)
     kind_text = take("type")
     if kind_text:
         if rtype == "report" and not series:
@@ -710,8 +793,10 @@ def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str
         data["series"] = series
     number = take("number")
     issue = take("issue")
-    if rtype == "article" and number and not issue:
+    if rtype in ("article", "magazine", "newspaper") and number and not issue:
         issue, number = number, None
+    if rtype in ("article", "magazine", "newspaper") and not number and "eid" in fields:
+        number = take("eid")  # an article number: "Article e0230123" (APA 9.27)
     if number:
         data["number"] = number
     if issue:
@@ -728,6 +813,9 @@ def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str
         put_extra(data, "annote", annote)
     howpublished = take("howpublished")
     url = take("url")
+    if howpublished and rtype == "manuscript" and howpublished.strip().lower() in _MANUSCRIPTS:
+        data.setdefault("status", _MANUSCRIPTS[howpublished.strip().lower()])  # biblatex-apa's keys
+        howpublished = None
     if howpublished:
         if re.match(r"^https?://\S+$", howpublished) and not url:
             url = howpublished
