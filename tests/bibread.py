@@ -13,6 +13,7 @@ import bibtexparser
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 
 from innoref.latex import from_latex
+from innoref.formats._bib import VERBATIM
 from innoref.documents import recognise
 from innoref.models import reference, validate_reference
 from innoref.records import FIELDS, Reference
@@ -124,6 +125,9 @@ def read(text: str, module) -> list[Reference]:
                 data["short_title"] = from_latex(raw)
             elif name in FIELDS and name not in ("extra", "key", "type"):
                 data[name] = from_latex(raw)
+            elif name in VERBATIM and not module.DIALECT.ascii:
+                # biber reads eprint and the like verbatim; innoref %-encodes the braces and backslashes.
+                data["extra"][name] = raw.replace("%7B", "{").replace("%7D", "}").replace("%5C", "\\")
             else:
                 data["extra"][name] = from_latex(raw)
         if data.get("date") and len(data["date"]) == 4:

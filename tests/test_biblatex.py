@@ -54,12 +54,13 @@ def test_online_with_urldate_and_full_date():
 def test_utf8_kept_specials_escaped_extra_written_back():
     ref = reference(key="x", type="article", title="Æ & ø: 50% {a}", journal="Tidsskrift for Æ",
                     authors=["{Kommunal- og regionaldepartementet}", "Aarsæther, Nils"], issue="2",
-                    extra={"eprint": "arXiv_1"})
+                    extra={"eprint": "arXiv_1", "eventtitle": "Kurs_1"})
     text = render("biblatex", [ref])
     assert r"title = {{Æ} \& ø: 50\% \textbraceleft{}a\textbraceright{}}," in text
     assert "author = {{Kommunal- og regionaldepartementet} and Aarsæther, Nils}," in text
     assert "journaltitle = {Tidsskrift for Æ}," in text and "number = {2}," in text
-    assert r"eprint = {arXiv\_1}," in text
+    # An extra field is LaTeX, but one that biber reads verbatim (eprint) is written as it is.
+    assert r"eventtitle = {Kurs\_1}," in text and "eprint = {arXiv_1}," in text
 
 
 def test_shipped_reading_list_round_trips(shipped):

@@ -226,7 +226,7 @@ def test_csl_json_as_zotero_exports_it(cli, empty):
     berg = refs["berg2001"]
     assert berg.authors[0].particle == "van der" and berg.doi == "10.1234/eks.2001.3"
     assert (berg.journal, berg.issue, berg.keywords) == ("Eksempeltidsskrift", "3", ["innovasjon", "aksenter"])
-    assert berg.extra == {"entrytype": "article-journal", "archive": "Eksempelarkivet",
+    assert berg.extra == {"archive": "Eksempelarkivet",
                           "custom-field": '{"nested": true}'}
     chapter = refs["nordmann2014"]
     assert chapter.booktitle == "Innovasjon i kommunesektoren" and chapter.accessed == "2016-05-01"

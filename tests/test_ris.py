@@ -49,9 +49,10 @@ def test_shipped_golden_file(refs):
         "TY  - RPRT\nID  - moland2013laeringsnettverk\nAU  - Moland, Leif E.\nAU  - Lien, Lise\n"
         "AU  - Nygård, Lars\nAU  - Hofstad, Tormod\nTI  - Læringsnettverk og innovasjon i kommunene\n"
         "PY  - 2013\nPB  - Fafo\nM3  - Fafo-rapport\nSN  - 2013:52\nLA  - nb\n"
-        "N1  - Fafo publication id 20342 on fafo.no.\nER  - \n\n"
+        "N1  - Fafo publication id 20342 on fafo.no.\nN1  - innoref: {\"themes\": [\"innovasjon\"]}\nER  - \n\n"
         "TY  - RPRT\nID  - krd2013nyevegar\nAU  - Kommunal- og regionaldepartementet,\n"
         "TI  - Nye vegar til framtidas velferd: Strategi for innovasjon i kommunesektoren\nPY  - 2013\n"
         "DA  - 2013/04/06/\nPB  - Kommunal- og regionaldepartementet\nLA  - nn\n"
-        "N1  - Presented 6 April 2013 with the municipal proposition for 2014 (Prop. 146 S (2012–2013)).\nER  - \n"
+        "N1  - Presented 6 April 2013 with the municipal proposition for 2014 (Prop. 146 S (2012–2013)).\n"
+        "N1  - innoref: {\"themes\": [\"innovasjon\"]}\nER  - \n"
     )

@@ -290,7 +290,9 @@ def recognise(data: dict) -> dict:
             return data
         code = _CODE.match(number)
         if series is not None:
-            kind = _SERIES[series.strip().lower()]
+            kind = _SERIES.get(series.strip().lower())
+            if kind is None:  # a whole designation ("St.prp. 0") beside a number of its own: not one
+                return data
         elif code:  # legislation with its date code: LOV-... is a law, FOR-... a regulation
             kind = "lov" if code.group(1).upper() == "LOV" else "forskrift"
         else:

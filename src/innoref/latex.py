@@ -173,7 +173,7 @@ def _to_latex(text: str, ascii: bool) -> str:
 
 
 # Text-mode commands pylatexenc does not decode the way LaTeX prints them.
-_EXTRA_MACROS = {
+EXTRA_MACROS = {
     "textbraceleft": "{", "textbraceright": "}", "textasciicircum": "^", "textasciitilde": "~",
     "textbackslash": "\\", "textless": "<", "textgreater": ">", "textbar": "|", "textquotedbl": '"',
     "guillemotleft": "\u00ab", "guillemotright": "\u00bb", "guilsinglleft": "\u2039",
@@ -199,7 +199,7 @@ def decoder():
     db.add_context_category(
         "innoref",
         prepend=True,
-        macros=[MacroTextSpec(name, simplify_repl=value) for name, value in _EXTRA_MACROS.items()],
+        macros=[MacroTextSpec(name, simplify_repl=value) for name, value in EXTRA_MACROS.items()],
     )
     return LatexNodes2Text(latex_context=db, math_mode="text", strict_latex_spaces=True)
 

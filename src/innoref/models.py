@@ -90,7 +90,7 @@ _TEXT_INTS = ("number", "edition", "version", "volume", "issue", "pages")
 # A date, or an ISO 8601 interval of two (2019-11-21/2019-11-22), or one open at its end (2018/..).
 _DATE_RANGE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)/(\.\.|\d{4}(?:-\d{2}(?:-\d{2})?)?)$")
 STATUSES = ("in press", "submitted", "in preparation", "unpublished")
-_STATUS_WORDS = {"inpress": "in press", "in press": "in press", "forthcoming": "in press", "submitted": "submitted",
+STATUS_WORDS = {"inpress": "in press", "in press": "in press", "forthcoming": "in press", "submitted": "submitted",
                  "submitted for publication": "submitted", "in preparation": "in preparation",
                  "inpreparation": "in preparation", "prepublished": "in preparation", "unpublished": "unpublished"}
 MAX_KEY = 100  # characters: longer than any citation key a person types or innoref makes
@@ -264,7 +264,7 @@ class ReferenceModel(BaseModel):
     def _status_known(cls, v: Any) -> Any:
         if v is None:
             return v
-        word = _STATUS_WORDS.get(" ".join(str(v).lower().split()))
+        word = STATUS_WORDS.get(" ".join(str(v).lower().split()))
         if word is None:
             raise ValueError(f"'{v}' is not a status: {', '.join(STATUSES)}")
         return word

@@ -60,6 +60,8 @@ READ_SUBTYPES = {
 # innoref's own field, written when neither the entry type nor its subtype says which kind of work
 # the record is (a classic @misc that is a data set, a biblatex @article that is a newspaper's).
 KIND_FIELD = "innoreftype"
+# The fields biber reads verbatim (biblatex's data model), as an import reads them.
+VERBATIM = frozenset({"url", "doi", "eprint", "file", "pdf", "verba", "verbb", "verbc", "urlraw"})
 
 
 def read_type(entry_type: str, subtype: str | None = None) -> str:
@@ -105,12 +107,12 @@ class Dialect:
 
     def field_name(self, model_field: str, ref_type: str) -> str:
         by_type = self.names.get(model_field, {})
-        return by_type.get(ref_type, by_type.get(_WRITTEN_AS.get(ref_type, ""), by_type.get("*", model_field)))
+        return by_type.get(ref_type, by_type.get(WRITTEN_AS.get(ref_type, ""), by_type.get("*", model_field)))
 
 
 # Norwegian public documents take the fields of the entry they are written as: reports (an
 # institution, a type and a number), laws and regulations @misc (@legislation in biblatex).
-_WRITTEN_AS = {"nou": "report", "meld": "report", "prop": "report", "innst": "report",
+WRITTEN_AS = {"nou": "report", "meld": "report", "prop": "report", "innst": "report",
                "lov": "misc", "forskrift": "misc",
                # APA's other kinds take the fields of the kind they are nearest to.
                "magazine": "article", "newspaper": "article", "entry": "chapter", "pressrelease": "report",
@@ -274,7 +276,10 @@ class Writer:
                 continue
             if not _FIELD_NAME.match(key):
                 raise InvalidInput(f"{ref.key}: extra.{key}: '{key}' cannot be a BibTeX field name")
-            out.append((key, esc(key)(_extra_text(value, ref, key))))
+            text = _extra_text(value, ref, key)
+            # A field biber reads verbatim (eprint, file) is written as a URL is, not as LaTeX.
+            verbatim = key.lower() in VERBATIM and not self.d.ascii
+            out.append((key, self.d.url_escape(text) if verbatim else esc(key)(text)))
             taken.add(key.lower())
         return out
 

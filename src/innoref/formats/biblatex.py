@@ -100,8 +100,9 @@ def _special(ref: "Reference", text) -> list[tuple[str, str]]:
 
 
 def url_escape(url: str) -> str:
-    """biber reads ``url`` and ``doi`` verbatim; only braces, which it counts, are %-encoded."""
-    return url.replace("{", "%7B").replace("}", "%7D")
+    """biber reads ``url`` and ``doi`` verbatim; only braces, which it counts, and backslashes,
+    which would escape them, are %-encoded."""
+    return url.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
 
 
 DIALECT = Dialect(

@@ -6,14 +6,19 @@ after it), editors (``A3`` of a book, ``A2`` of a chapter, else ``ED``), ``TI`` 
 book title, ``T3`` a series, ``PY``/``DA`` year and date (``YYYY/MM/DD``), ``PB``
 publisher, ``CY`` place, ``IS`` the issue, ``SP``/``EP`` pages, ``M3`` the kind of
 document (a report's series, Zotero's report type), ``SN`` a report's number or an
-ISBN, ``Y2`` the access date, ``ID`` the key. The note is an ``N1`` line, and so is
-each ``extra`` field (``N1  - extra.pagetotal: 123``).
+ISBN, ``Y2`` the access date, ``ID`` the key; translators ``A4``, a translated title
+``TT``, the original year ``OP``, a version ``ET``, a presentation's event ``T2``, a
+thesis's database ``DB`` (its university is then ``PB``). The note is an ``N1``
+line, and so is each ``extra`` field (``N1  - extra.pagetotal: 123``); what RIS has
+no tag for (roles, usernames, a date range, status, the kind where RIS's type reads
+back as another) is one more, ``N1  - innoref: {...}`` (see ``_kept``).
 
 Records in, text out: no I/O.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from innoref.formats import Options
@@ -31,7 +36,19 @@ TYPES = {
     # Norwegian public documents: reports with the designation in M3 and IS ("NOU", "2016: 16");
     # laws and regulations as statutes (STAT), the date code in IS.
     "nou": "RPRT", "meld": "RPRT", "prop": "RPRT", "innst": "RPRT", "lov": "STAT", "forskrift": "STAT",
+    # APA's other kinds as Zotero's RIS translator writes its item types (a TV episode is its
+    # tvBroadcast, MPCT; a podcast SOUND); a preprint is an unpublished work (UNPB).
+    "magazine": "MGZN", "newspaper": "NEWS", "blogpost": "BLOG", "entry": "ENCYC", "pressrelease": "RPRT",
+    "presentation": "SLIDE", "dataset": "DATA", "software": "COMP", "preprint": "UNPB", "manuscript": "MANSCPT",
+    "film": "MPCT", "tvepisode": "MPCT", "video": "VIDEO", "podcast": "SOUND", "podcastepisode": "SOUND",
 }
+# The kinds innoref's import reads a type back as, where that is not the kind written.
+READ_BACK = {"MPCT": "film", "SOUND": "podcastepisode"}
+PRESS_RELEASE = "Press release"  # a press release is a report of this genre (M3), as Zotero's report type
+PERIODICAL = ("article", "magazine", "newspaper", "blogpost")  # T2 is the journal, IS the issue
+IN_WORK = ("chapter", "entry", "tvepisode", "podcastepisode")  # T2 is the work (booktitle); else a series
+# innoref's fields with no RIS tag, kept in the innoref note.
+KEPT = ("status", "themes", "availability")
 
 
 def person(p: "Person") -> str:
@@ -54,42 +71,87 @@ def _ris_date(iso: str) -> str:
 
 
 EXTRA_PREFIX = "extra."  # "N1  - extra.pagetotal: 123": a field of the record's extra
+_MISREAD_NOTE = re.compile(r"^(?:extra\.[^:\s]+: |ISBN: \S+$|innoref: )")
+KEPT_PREFIX = "innoref: "  # "N1  - innoref: {...}": what RIS has no tag for (_kept)
+
+
+def read_back(ref: "Reference", kind: str) -> str:
+    """The kind innoref's RIS import reads ``kind`` back as (importers/ris.py)."""
+    if kind == "RPRT" and ref.type in ("report", "pressrelease"):
+        return "pressrelease" if ref.type == "pressrelease" and not ref.genre or "press" in (ref.genre or "").lower() \
+            else "report"
+    return READ_BACK.get(kind, ref.type)
 
 
 def record(ref: "Reference") -> str:
+    import json
+
+    from innoref.formats._kept import kept
     from innoref.formats.apa import page_range
 
     kind = TYPES[ref.type]  # an edited book is a BOOK with editors, as Zotero writes it (not EDBOOK)
     tags: list[tuple[str, str]] = [("TY", kind), ("ID", ref.key)]
     tags += [("AU", person(p)) for p in ref.authors]
     # Editors as Zotero's translator writes them, which Citation.js follows: a book's are A3 (its
-    # A2 is a series editor), a chapter's A2; any other's ED, which Zotero and pandoc read.
-    editor_tag = {"BOOK": "A3", "CHAP": "A2"}.get(kind, "ED")
+    # A2 is a series editor), a chapter's and an encyclopedia's A2, a film's or series' producers
+    # A3; any other's ED, which Zotero and pandoc read. Translators A4.
+    editor_tag = {"BOOK": "A3", "CHAP": "A2", "ENCYC": "A2", "MPCT": "A3", "VIDEO": "A3"}.get(kind, "ED")
     tags += [(editor_tag, person(p)) for p in ref.editors]
+    tags += [("A4", person(p)) for p in ref.translators]
     tags.append(("TI", ref.title))
+    if ref.translated_title:
+        tags.append(("TT", ref.translated_title))
     if ref.short_title:
         tags.append(("ST", ref.short_title))
     number, genre, series, isbn = ref.number, ref.genre, ref.series, ref.isbn
-    if kind == "RPRT" and ref.type != "report":
+    if ref.type == "pressrelease" and not genre:
+        genre = PRESS_RELEASE
+    more: tuple[str, ...] = ()
+    if kind == "RPRT" and ref.type not in ("report", "pressrelease"):
         from innoref import documents
 
         number, genre = documents.number_text(ref), documents.series_name(ref)
     elif kind == "RPRT" and series and not genre:
         genre, series = series, None  # a report's series is its type (Zotero's reportType): M3
-    container = ref.journal or ref.booktitle
-    if container:
-        tags.append(("T2", container))
+    elif kind == "RPRT" and genre and not series and ref.type == "report":
+        more += ("genre",)  # a report's M3 is read as its series: one with a genre and no series says so
+    # T2: a periodical's name, a presentation's meeting (Zotero's meetingName), else the work it is part of.
+    container = "journal" if ref.type in PERIODICAL else "event" if kind == "SLIDE" else \
+        "booktitle" if ref.type in IN_WORK else ""
+    more += tuple(name for name in ("journal", "booktitle", "event") if name != container and getattr(ref, name))
+    if container and getattr(ref, container):
+        tags.append(("T2", getattr(ref, container)))
     if series:
         tags.append(("T3", series))
     if ref.year is not None:
         tags.append(("PY", str(ref.year)))
-    if ref.date:
+    ranged = ref.date is not None and "/" in ref.date
+    if ref.date and not ranged:
         tags.append(("DA", _ris_date(ref.date)))
+    elif ranged:
+        more += ("date",)  # RIS has no date range
+    if ref.origyear is not None:
+        tags.append(("OP", str(ref.origyear)))
     report_number = kind == "RPRT" and number
     statute = kind == "STAT"  # a law's date code is its M1, Zotero's public law number
-    for tag, value in (("PB", ref.publisher), ("CY", ref.place), ("ET", ref.edition), ("VL", ref.volume),
-                       ("IS", ref.issue or (None if report_number or statute else number)),
-                       ("M1", number if statute else None), ("M3", genre)):
+    # A thesis in a database: the university is PB, the database DB (Name of Database).
+    publisher, database = (ref.institution, ref.publisher) if ref.institution else (ref.publisher, None)
+    edition = ref.version if kind in ("COMP", "DATA") else ref.edition  # ET is a program's version
+    if kind in ("COMP", "DATA") and ref.edition:
+        more += ("edition",)
+    elif ref.version and kind not in ("COMP", "DATA"):
+        more += ("version",)
+    # IS: a periodical's issue, else a number (a report's is SN, a law's M1); the other is kept.
+    issue = ref.issue if ref.type in PERIODICAL else None if report_number or statute else number
+    if ref.type in PERIODICAL and number and not (report_number or statute):
+        more += ("number",)
+    elif ref.type not in PERIODICAL and ref.issue:
+        more += ("issue",)
+    volume = ref.volume
+    if kind == "RPRT" and volume:
+        volume, more = None, more + ("volume",)  # a report's VL is its number to EndNote
+    for tag, value in (("PB", publisher), ("CY", ref.place), ("ET", edition), ("VL", volume), ("IS", issue),
+                       ("M1", number if statute else None), ("M3", genre), ("DB", database)):
         if value:
             tags.append((tag, value))
     if ref.pages:
@@ -108,9 +170,14 @@ def record(ref: "Reference") -> str:
     tags += [("KW", k) for k in ref.keywords]
     if ref.note:
         tags.append(("N1", ref.note))
+        if "\n" in ref.note or _MISREAD_NOTE.match(ref.note):
+            more += ("note",)  # RIS has one line per value, and these lines read as fields
     if report_number and isbn:
         tags.append(("N1", f"ISBN: {isbn}"))
     tags += [("N1", f"{EXTRA_PREFIX}{k}: {v}") for k, v in ref.extra.items()]
+    own = kept(ref, read_back(ref, kind), KEPT + more)
+    if own:
+        tags.append(("N1", f"{KEPT_PREFIX}{json.dumps(own, ensure_ascii=False)}"))
     # RIS is one value per line: line breaks inside a value become spaces.
     lines = [f"{tag}  - {' '.join(str(value).split())}" for tag, value in tags]
     lines.append("ER  - ")

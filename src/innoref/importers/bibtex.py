@@ -38,7 +38,7 @@ from innoref.editing import Candidate, Skipped
 from innoref.errors import InnorefError
 from innoref.formats import biblatex as biblatex_export
 from innoref.formats import bibtex as bibtex_export
-from innoref.formats._bib import KIND_FIELD, PUBSTATES, READ_SUBTYPES, read_type
+from innoref.formats._bib import KIND_FIELD, PUBSTATES, READ_SUBTYPES, VERBATIM, WRITTEN_AS, read_type
 from innoref.importers import Batch, Progress, date_or_range, date_parts, isbn_in, language_code, put_extra
 from innoref.latex import math_text
 
@@ -48,7 +48,6 @@ MONTH_MACROS = {m[:3]: m.capitalize() for m in MONTHS}
 
 THESIS_TYPES = {"phdthesis": "Doctoral dissertation", "mastersthesis": "Master's thesis",
                 "mathesis": "Master's thesis", "candthesis": "Candidate thesis"}
-VERBATIM = frozenset({"url", "doi", "eprint", "file", "pdf", "verba", "verbb", "verbc", "urlraw"})
 # Fields a crossref child never inherits (they identify the parent itself).
 NOT_INHERITED = frozenset({"crossref", "xdata", "ids", "entryset", "key", "label", "shorthand", "sortkey",
                            "xref"})
@@ -61,6 +60,7 @@ _TEXT_MACROS = {"TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2e", "BibTeX": "
                 "textquotedbl": '"', "slash": "/", "textslash": "/"}
 _NEEDS_DECODING = re.compile(r"[\\{}$~%]|--|``|''|!`|\?`")
 _UNESCAPED_PERCENT = re.compile(r"(?<!\\)%")
+_UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
 # The macros of the fast path (Decoder._simple): accents on one letter (\"o, \"{o},
 # \'\i, \v{s}, \c c), letters and dashes by name (\aa, \O{}, \ss, \textendash) with
 # the space TeX eats after them, and the escaped specials \& \% \$ \# \_.
@@ -145,7 +145,9 @@ class Decoder:
         # A citation inside a note keeps the key it cites.
         text_specs += [MacroTextSpec(name, simplify_repl=_cited) for name in ("cite", "citep", "citet", "parencite",
                                                                               "textcite", "autocite")]
-        text_specs += [MacroTextSpec(name, simplify_repl=repl) for name, repl in _TEXT_MACROS.items()]
+        from innoref.latex import EXTRA_MACROS  # what innoref's export writes (\textbraceleft{} and the like)
+
+        text_specs += [MacroTextSpec(name, simplify_repl=repl) for name, repl in {**EXTRA_MACROS, **_TEXT_MACROS}.items()]
         text_specs += [MacroTextSpec(name, discard=True) for name in _DISCARD]
         for name, (n, body) in macros.items():
             text_specs.append(MacroTextSpec(name, simplify_repl=self._expander(body)))
@@ -546,8 +548,9 @@ def people(value: str, decoder: Decoder, field: str, notes: list[str]) -> tuple[
             continue
         person = {"family": decoder.text(" ".join(last))}
         for key, words in (("given", parts.first), ("particle", parts.von), ("suffix", parts.jr)):
-            if words:
-                person[key] = decoder.text(" ".join(words))
+            text = decoder.text(" ".join(words)) if words else ""
+            if text:  # "van {0}, Jr., {}": an empty given name, written to hold the suffix's place
+                person[key] = text
         if not person["family"]:
             # "{} Jr" and the like: use what there is.
             person["family"] = person.pop("given", "") or person.pop("particle", "")
@@ -630,7 +633,9 @@ def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str
         value = fields[name]
         if name in VERBATIM:
             return " ".join(value.split())
-        text = math_text(decoder.text(value))  # DNA$_{2}$ -> DNA₂
+        text = decoder.text(value)
+        if _UNESCAPED_DOLLAR.search(value):
+            text = math_text(text)  # DNA$_{2}$ -> DNA₂; an escaped \$ is a dollar sign
         if decoder.loses_text(value):
             put_extra(data, f"{name}-latex", " ".join(value.split()))
             notes.append(f"{name}: LaTeX that does not read as text (kept as written in extra.{name}-latex)")
@@ -723,7 +728,7 @@ def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str
             data["status"] = status
         else:
             put_extra(data, "pubstate", state)
-    for name, model in (("version", "version"), ("eventtitle", "event")):
+    for name, model in (("version", "version"), ("eventtitle", "event"), ("availability", "availability")):
         value = take(name)
         if value:
             data[model] = value
@@ -747,12 +752,12 @@ def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str
         if value is None:
             continue
         if publisher is None and (name == owner or name == "institution" and rtype in ("thesis", "pressrelease")
-                                  or name == "organization" and kind in ("manual", "proceedings", "online", "misc")):
+                                  or name == "organization" and kind in ("manual", "proceedings", "online", "misc", "legislation")):
             publisher = value
         else:
             put_extra(data, name, value)
     if publisher is None and kind == "online" and "eprint" in fields and "eprinttype" not in fields \
-            and not re.search(r"\d", fields["eprint"]):
+            and KIND_FIELD not in fields and re.fullmatch(r"[A-Z][\w .&-]*", fields["eprint"].strip()):
         publisher = take("eprint")  # biblatex-apa's site or archive name ("SocArXiv", "NRK")
     if publisher is not None:
         data["publisher"] = publisher
@@ -777,7 +782,7 @@ def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str
                 data["type"] = rtype = "pressrelease"  # dated to the day (APA 10.4 Example 59)
     kind_text = take("type")
     if kind_text:
-        if rtype == "report" and not series:
+        if WRITTEN_AS.get(rtype, rtype) == "report" and not series:
             series = kind_text  # "Fafo-rapport": the report series
         elif rtype == "thesis":
             data["genre"] = THESIS_TYPES.get(kind_text.lower(), kind_text)
@@ -789,6 +794,11 @@ def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str
             put_extra(data, "type", kind_text)
     elif rtype == "thesis" and kind in THESIS_TYPES:
         data["genre"] = THESIS_TYPES[kind]
+    genre = take("genre")  # innoref's own export: the kind of document (APA 9.21)
+    if genre and "genre" not in data:
+        data["genre"] = genre
+    elif genre:
+        put_extra(data, "genre", genre)
     if series:
         data["series"] = series
     number = take("number")

@@ -18,22 +18,29 @@ from typing import Any
 
 from innoref.editing import Candidate, Skipped
 from innoref.errors import InnorefError
-from innoref.importers import Batch, Progress, date_parts, isbn_in, language_code, put_extra
+from innoref.formats._kept import restore
+from innoref.formats.csl_json import KEPT, NOTE_FIELD, PERIODICAL, PRESS, PRESS_RELEASE
+from innoref.formats.csl_json import TYPES as WRITTEN
+from innoref.importers import Batch, Progress, date_or_range, date_parts, isbn_in, language_code, put_extra
 
 TYPES = {
     "report": "report", "book": "book", "classic": "book", "periodical": "misc",
-    "article-journal": "article", "article-magazine": "article", "article-newspaper": "article",
-    "article": "article", "review": "article", "review-book": "article",
-    "chapter": "chapter", "paper-conference": "chapter", "entry": "chapter", "entry-dictionary": "chapter",
-    "entry-encyclopedia": "chapter",
+    "article-journal": "article", "article-magazine": "magazine", "article-newspaper": "newspaper",
+    "article": "preprint",  # CSL 1.0.2: "a preprint, working paper, or other unpublished article"
+    "review": "article", "review-book": "article",
+    "chapter": "chapter", "paper-conference": "chapter",
+    "entry": "entry", "entry-dictionary": "entry", "entry-encyclopedia": "entry",
     "thesis": "thesis",
-    "webpage": "webpage", "post": "webpage", "post-weblog": "webpage",
+    "webpage": "webpage", "post": "webpage", "post-weblog": "blogpost",
+    "speech": "presentation", "dataset": "dataset", "software": "software", "manuscript": "manuscript",
+    "motion_picture": "film", "broadcast": "tvepisode", "song": "podcastepisode",
     "legislation": "misc",  # a law with its date code is read as one (documents.recognise)
 }
 _USABLE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_:.+/-]*$")
 NAMED = {"id", "citation-key", "type", "title", "title-short", "author", "editor", "issued", "publisher", "publisher-place",
          "collection-title", "collection-number", "number", "edition", "genre", "container-title", "volume",
-         "issue", "page", "URL", "accessed", "DOI", "ISBN", "language", "abstract", "keyword", "note", "annote"}
+         "issue", "page", "URL", "accessed", "DOI", "ISBN", "language", "abstract", "keyword", "note", "annote",
+         "translator", "original-date", "version", "status", "event-title", "event", "archive", "custom"}
 
 
 def _person(name: Any) -> dict[str, str] | None:
@@ -66,14 +73,13 @@ def _date(value: Any) -> tuple[int | None, str | None, bool]:
     if not isinstance(value, dict):
         return None, None, False
     parts = value.get("date-parts")
-    if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
-        first = [str(p) for p in parts[0][:3]]
+    if isinstance(parts, list) and 0 < len(parts) <= 2 and all(isinstance(p, list) and p for p in parts):
         try:
-            nums = [int(p) for p in first]
-        except ValueError:
+            dates = ["-".join(f"{int(n):02d}" if i else str(int(n)) for i, n in enumerate(p[:3])) for p in parts]
+        except (TypeError, ValueError):
             return None, None, False
-        year, date = date_parts("-".join(f"{n:02d}" if i else str(n) for i, n in enumerate(nums)))
-        return year, date, len(parts) == 1 and date is not None and date.count("-") == len(nums) - 1
+        year, date = date_or_range("/".join(dates))
+        return year, date, date == "/".join(dates) and all(len(p) <= 3 for p in parts)
     for key in ("raw", "literal"):
         if isinstance(value.get(key), str):
             year, date = date_parts(value[key])
@@ -144,17 +150,29 @@ def convert(item: dict[str, Any], notes: list[str]) -> dict[str, Any]:
 
     kind = str(item.get("type") or "")
     rtype = TYPES.get(kind, "misc")
+    if kind == "article" and item.get("container-title"):
+        rtype = "article"  # an article in a journal, typed as CSL 1.0's generic article
+    if rtype == "report" and PRESS.search(text("genre") or ""):
+        rtype = "pressrelease"
+    custom = item.get("custom")
+    if isinstance(custom, dict) and custom.get("type") in WRITTEN:
+        rtype = custom["type"]  # innoref's own kind, where CSL's type reads back as another
     data["type"] = rtype
-    if kind and kind != rtype:
-        put_extra(data, "entrytype", kind)
+    if kind and kind != WRITTEN.get(rtype):
+        put_extra(data, "entrytype", kind)  # a type innoref's export would not write again
     title = text("title")
     if title:
         data["title"] = title
-    for csl, model in (("author", "authors"), ("editor", "editors")):
+    # A film's director and a series' executive producer, as Zotero writes them, when no author or editor is.
+    people_of = (("author", "authors", None), ("director", "authors", "Director"), ("editor", "editors", None),
+                 ("executive-producer", "editors", None), ("translator", "translators", None))
+    for csl, model, role in people_of:
         if item.get(csl) not in (None, "", []):
             people = _names(csl, item[csl], data, notes)
-            if people:
-                data[model] = people
+            if people and model not in data:
+                data[model] = [dict(p, role=role) if role else p for p in people]
+            elif people:
+                put_extra(data, csl, _as_json(item[csl]))
     if "issued" in item:
         year, date, whole = _date(item["issued"])
         if year:
@@ -163,6 +181,12 @@ def convert(item: dict[str, Any], notes: list[str]) -> dict[str, Any]:
                 data["date"] = date
         if not whole:
             put_extra(data, "issued", item["issued"] if isinstance(item["issued"], str) else json.dumps(item["issued"], ensure_ascii=False))
+    if "original-date" in item:
+        year, _, whole = _date(item["original-date"])
+        if year and whole:
+            data["origyear"] = year
+        else:
+            put_extra(data, "original-date", _as_json(item["original-date"]))
     if "accessed" in item:
         _, date, whole = _date(item["accessed"])
         if date and len(date) == 10:
@@ -172,16 +196,24 @@ def convert(item: dict[str, Any], notes: list[str]) -> dict[str, Any]:
     simple = {"title-short": "short_title", "publisher": "publisher", "publisher-place": "place",
               "collection-title": "series",
               "edition": "edition", "genre": "genre", "volume": "volume", "page": "pages", "URL": "url",
-              "abstract": "abstract"}
+              "abstract": "abstract", "version": "version", "event": "event", "event-title": "event"}
     for csl, model in simple.items():
         value = text(csl)
         if value:
             data[model] = value
+    if "pages" in data:
+        from innoref.formats.apa import page_range
+
+        data["pages"] = page_range(data["pages"])  # "4-19", as CSL writes a range, is 4–19
     # The note holds Zotero's Extra as "name: value" lines (innoref writes its extra fields so);
     # the rest is the note. An annote (BibTeX's annotation, as pandoc and Citation.js read it) too.
     lines = []
-    for line in (text("note") or "").splitlines():
-        named = re.match(r"^([A-Za-z][\w.+/-]*): (.+)$", line)
+    note = text("note") or ""
+    own_note = custom.get("note") if isinstance(custom, dict) else None
+    if isinstance(own_note, str) and note.startswith(own_note):
+        note = note[len(own_note):]  # innoref's own note, kept whole in custom: the rest are fields
+    for line in note.splitlines():
+        named = NOTE_FIELD.match(line)
         if named and named.group(1) not in NAMED:
             put_extra(data, named.group(1), named.group(2))
         elif line.strip():
@@ -191,23 +223,34 @@ def convert(item: dict[str, Any], notes: list[str]) -> dict[str, Any]:
         data["note"] = "\n".join(lines) if lines else annote
         if lines and annote:
             put_extra(data, "annote", annote)
-    if rtype == "report" and data.get("genre") and "series" not in data:
+    status = text("status")
+    if status:
+        from innoref.models import STATUS_WORDS
+
+        if " ".join(status.lower().split()) in STATUS_WORDS:
+            data["status"] = status
+        else:
+            put_extra(data, "status", status)
+    archive = text("archive")
+    if archive and rtype == "thesis" and data.get("publisher"):
+        data["institution"], data["publisher"] = data["publisher"], archive  # the university, the database
+    elif archive:
+        put_extra(data, "archive", archive)
+    if rtype == "pressrelease" and data.get("genre") == PRESS_RELEASE:
+        del data["genre"]  # the kind's own description, written for CSL's APA
+    if rtype == "report" and data.get("genre") and "series" not in data and not (
+            isinstance(custom, dict) and "genre" in custom):
         data["series"] = data.pop("genre")  # a report's genre is its series: Fafo-rapport (Zotero's reportType)
     number, collection_number, issue = text("number"), text("collection-number"), text("issue")
     if number or collection_number:
-        data["issue" if rtype == "article" and not issue else "number"] = number or collection_number
+        data["number"] = number or collection_number  # an article's number (e123) is no issue
         if number and collection_number:
             put_extra(data, "collection-number", collection_number)
     if issue:
         data["issue"] = issue
     container = text("container-title")
     if container:
-        if rtype == "article":
-            data["journal"] = container
-        elif rtype == "chapter":
-            data["booktitle"] = container
-        else:
-            put_extra(data, "container-title", container)
+        data["journal" if rtype in PERIODICAL else "booktitle"] = container
     doi = text("DOI")
     if doi:
         data["doi"] = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", doi, flags=re.I)
@@ -230,6 +273,8 @@ def convert(item: dict[str, Any], notes: list[str]) -> dict[str, Any]:
     keywords = text("keyword")
     if keywords:
         data["keywords"] = [k.strip() for k in re.split(r"[,;]", keywords) if k.strip()]
+    if "custom" in item and not restore(data, item["custom"], KEPT + ("date", "journal", "booktitle", "genre", "note")):
+        put_extra(data, "custom", _as_json(item["custom"]))
     for name in odd:
         put_extra(data, name, _as_json(item[name]))
         notes.append(f"{name}: not text ({_as_json(item[name])[:40]}); kept in extra.{name}")

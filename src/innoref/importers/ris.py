@@ -12,20 +12,27 @@ tags innoref does not name are kept in ``extra`` under a readable name. No I/O.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 from innoref.editing import Candidate, Skipped
+from innoref.formats._kept import restore
+from innoref.formats.ris import IN_WORK, KEPT, KEPT_PREFIX, PERIODICAL, PRESS_RELEASE
+from innoref.formats.ris import TYPES as WRITTEN
 from innoref.importers import Batch, Progress, date_parts, isbn_in, language_code, put_extra
 
 TYPES = {
     "RPRT": "report", "BOOK": "book", "EBOOK": "book", "EDBOOK": "book", "CTLG": "book",
-    "JOUR": "article", "EJOUR": "article", "MGZN": "article", "NEWS": "article", "JFULL": "article",
-    "INPR": "article", "ABST": "article",
-    "CHAP": "chapter", "ECHAP": "chapter", "CONF": "chapter", "CPAPER": "chapter", "DICT": "chapter",
-    "ENCYC": "chapter",
+    "JOUR": "article", "EJOUR": "article", "JFULL": "article", "INPR": "article", "ABST": "article",
+    "MGZN": "magazine", "NEWS": "newspaper", "BLOG": "blogpost",
+    "CHAP": "chapter", "ECHAP": "chapter", "CONF": "chapter", "CPAPER": "chapter",
+    "DICT": "entry", "ENCYC": "entry",
     "THES": "thesis",
-    "ELEC": "webpage", "WEB": "webpage", "BLOG": "webpage",
+    "ELEC": "webpage", "WEB": "webpage",
+    "SLIDE": "presentation", "DATA": "dataset", "DBASE": "dataset", "COMP": "software", "UNPB": "preprint",
+    "MANSCPT": "manuscript", "UNPD": "manuscript", "MPCT": "film", "ADVS": "film", "VIDEO": "video",
+    "SOUND": "podcastepisode",
     "STAT": "misc", "BILL": "misc",  # a law or regulation with its date code is read as one (documents.recognise)
 }
 # Names for tags kept in extra (the tag itself for any other).
@@ -33,11 +40,12 @@ TAG_NAMES = {
     "AD": "author-address", "AN": "accession-number", "CN": "call-number", "DB": "database",
     "DP": "database-provider", "LB": "label", "NV": "number-of-volumes", "OP": "original-publication",
     "RI": "reviewed-item", "RN": "research-notes", "RP": "reprint-edition", "SE": "section",
-    "TT": "translated-title", "TA": "translated-author", "C1": "custom1",
+    "TA": "translated-author", "C1": "custom1",
     "C2": "custom2", "C3": "custom3", "C4": "custom4", "C5": "custom5", "C6": "custom6", "C7": "custom7",
-    "C8": "custom8", "L1": "file", "L2": "fulltext-url", "L4": "figure", "A3": "series-editors",
-    "A4": "subsidiary-authors", "CA": "caption", "J2": "journal-abbreviation", "M1": "misc1", "M2": "misc2",
+    "C8": "custom8", "L1": "file", "L2": "fulltext-url", "L4": "figure", "A3": "series-editors", "CA": "caption", "J2": "journal-abbreviation", "M1": "misc1", "M2": "misc2",
 }
+# The fields formats/ris.py keeps in its note when their tag holds another value.
+_MORE = ("note", "genre", "event", "journal", "booktitle", "date", "edition", "version", "issue", "number", "volume")
 _LINE = re.compile(r"^([A-Z][A-Z0-9])\s{1,2}-(?: (.*)|\s*)$")
 
 
@@ -116,8 +124,26 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     kind = (values.get("TY") or ["GEN"])[0].upper()
     rtype = TYPES.get(kind, "misc")
+    # innoref's own note of what RIS has no tag for (formats/ris.py): the kind first, which
+    # decides where T2 and IS go.
+    own: Any = None
+    for line in values.get("N1", []):
+        if line.startswith(KEPT_PREFIX):
+            try:
+                own = json.loads(line[len(KEPT_PREFIX):])
+            except ValueError:
+                own = None
+            break
+    genre_text = (values.get("M3") or [""])[0]
+    if rtype == "report" and "press" in genre_text.lower():
+        rtype = "pressrelease"
+    if isinstance(own, dict) and own.get("type") in WRITTEN:
+        rtype = own["type"]
     data["type"] = rtype
-    put_extra(data, "entrytype", kind)
+    if kind != WRITTEN.get(rtype):
+        put_extra(data, "entrytype", kind)  # a type innoref's export would not write again
+    if kind == "INPR":
+        data["status"] = "in press"
     title = one("TI", "T1", "CT") if rtype == "chapter" else one("TI", "T1", "CT", "BT")
     if title:
         data["title"] = title
@@ -127,7 +153,7 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
     # In the order they stand: A1 (the old tag) and AU may be mixed in one record. Editors as
     # Zotero maps them: a book's are A3 (its A2 are series editors), a chapter's A2, else ED or A2.
     authors = [v for t, v in tags if t in ("AU", "A1") and v]
-    book = kind in ("BOOK", "EBOOK", "EDBOOK")
+    book = kind in ("BOOK", "EBOOK", "EDBOOK", "MPCT", "VIDEO")  # a film's or series' producers are A3 too
     editor_tags = ("ED", "A3") if book else ("ED", "A2")
     editors = [v for t, v in tags if t in editor_tags and v]
     if kind == "EDBOOK" and authors and not editors:
@@ -137,6 +163,18 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
         data["authors"] = [_person(a) for a in authors]
     if editors:
         data["editors"] = [_person(e) for e in editors]
+    translators = [v for t, v in tags if t == "A4" and v]  # Zotero's translators
+    used.add("A4")
+    if translators:
+        data["translators"] = [_person(t) for t in translators]
+    translated = one("TT")
+    if translated:
+        data["translated_title"] = translated
+    original = one("OP")
+    if original and re.fullmatch(r"\d{4}", original):
+        data["origyear"] = int(original)
+    elif original:
+        put_extra(data, "original-publication", original)
     when = one("PY", "Y1")
     exact = one("DA")
     for text in (exact, when):
@@ -152,7 +190,7 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
     # The journal's full name (JF, or T2 as Zotero writes it) before its abbreviation (JO, JA).
     full = one("JF")
     abbreviated = one("JO", "JA")
-    if rtype == "article":
+    if rtype in PERIODICAL:
         name = full or secondary or abbreviated
         if name:
             data["journal"] = name
@@ -160,13 +198,15 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
             put_extra(data, "secondary-title", secondary)
         if abbreviated and abbreviated != name:
             put_extra(data, "journal-abbreviation", abbreviated)
-    elif rtype == "chapter":
+    elif rtype in IN_WORK:
         if secondary or values.get("BT"):
             data["booktitle"] = secondary or one("BT")
+    elif rtype == "presentation" and secondary:
+        data["event"] = secondary  # the meeting (Zotero's meetingName)
     elif secondary:
         data["series"] = secondary
     journal = full or abbreviated
-    if journal and rtype != "article":
+    if journal and rtype not in PERIODICAL:
         put_extra(data, "journal", journal)
     series = one("T3")
     if series:
@@ -175,7 +215,7 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
         else:
             data["series"] = series
     volume, issue = one("VL"), one("IS")
-    if rtype == "report":
+    if rtype in ("report", "pressrelease"):
         # Report numbers come in IS (Zotero) or VL (EndNote).
         if issue or volume:
             data["number"] = issue or volume
@@ -185,7 +225,7 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
         if volume:
             data["volume"] = volume
         if issue:
-            data["issue" if rtype == "article" else "number"] = issue
+            data["issue" if rtype in PERIODICAL else "number"] = issue
     first, last = one("SP"), one("EP")
     if first:
         data["pages"] = f"{first}–{last}" if last and last != first else first
@@ -200,14 +240,23 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
         values["M3"] = values["M3"][1:]
         if not values["M3"]:
             del values["M3"]
-    for tag, name in (("PB", "publisher"), ("CY", "place"), ("PP", "place"), ("ET", "edition"), ("M3", "genre"),
+    edition = "version" if rtype in ("software", "dataset") else "edition"  # ET is a program's version
+    for tag, name in (("PB", "publisher"), ("CY", "place"), ("PP", "place"), ("ET", edition), ("M3", "genre"),
                       ("AB", "abstract"), ("N2", "abstract")):
         value = one(tag)
         if value and name not in data:
             data[name] = value
         elif value:
             put_extra(data, TAG_NAMES.get(tag, tag), value)
-    if rtype == "report" and data.get("genre") and "series" not in data:
+    database = one("DB")
+    if database and rtype == "thesis" and data.get("publisher"):
+        data["institution"], data["publisher"] = data["publisher"], database  # the university, the database
+    elif database:
+        put_extra(data, "database", database)
+    if rtype == "pressrelease" and data.get("genre") == PRESS_RELEASE:
+        del data["genre"]  # the kind's own description, written for Zotero's report type
+    if rtype == "report" and data.get("genre") and "series" not in data and not (
+            isinstance(own, dict) and "genre" in own):
         data["series"] = data.pop("genre")  # a report's type (M3) is its series: Fafo-rapport
     urls = values.get("UR", [])
     used.add("UR")
@@ -227,7 +276,7 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
             put_extra(data, "access-date", accessed)
     for sn in values.get("SN", []):
         isbn = isbn_in(sn)
-        if rtype == "report" and not (isbn and isbn == sn.strip()) and "number" not in data:
+        if rtype in ("report", "pressrelease") and not (isbn and isbn == sn.strip()) and "number" not in data:
             data["number"] = sn.strip()  # a report's SN is its number (Zotero's reportNumber)
             continue
         if isbn and "isbn" not in data:
@@ -247,18 +296,30 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
     if keywords:
         data["keywords"] = [k.strip() for kw in keywords for k in re.split(r"[;]", kw) if k.strip()]
     notes_text = []
+    # The note as innoref wrote it, kept whole in its own note when RIS could not hold it (line
+    # breaks, or a line that reads as a field): its N1 line is that note, not a field.
+    kept_note = own.get("note") if isinstance(own, dict) and isinstance(own.get("note"), str) else None
     for line in values.get("N1", []):
         extra = re.match(r"^extra\.([^:\s]+): (.*)$", line)  # innoref's own extra fields
         isbn = re.match(r"^ISBN: (\S+)$", line)
-        if extra:
+        if kept_note is not None and line == " ".join(kept_note.split()):
+            kept_note = None
+        elif line.startswith(KEPT_PREFIX) and own is not None:
+            if not restore(data, own, KEPT + _MORE):
+                put_extra(data, "innoref", line[len(KEPT_PREFIX):])
+                notes.append("an innoref note that innoref did not write; kept in extra.innoref")
+            own = None
+        elif extra:
             put_extra(data, extra.group(1), extra.group(2))
         elif isbn and isbn_in(isbn.group(1)) and "isbn" not in data:
             data["isbn"] = isbn_in(isbn.group(1))
         else:
             notes_text.append(line)
     used.add("N1")
-    if notes_text:
+    if notes_text and "note" not in data:
         data["note"] = "\n".join(notes_text)
+    elif notes_text:
+        put_extra(data, "notes", "\n".join(notes_text))
     for tag, items in values.items():
         if tag not in used:
             put_extra(data, TAG_NAMES.get(tag, tag), items if len(items) > 1 else items[0])
@@ -266,10 +327,28 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
 
 
 def _person(text: str) -> dict[str, str]:
-    """RIS writes "Family, Given" (and organisations as they are)."""
-    from innoref.records import parse_person
+    """RIS writes "Family, Given" or "Family, Given, Suffix" (innoref and EndNote write "Family, , Jr."
+    when there is no given name), particles before the family name; an organisation or a name
+    RIS does not split has no comma, or one at its end. Nothing else is read into it: brackets
+    and braces are part of the name."""
+    from innoref.records import PARTICLES
 
-    text = text.strip().rstrip(",")
+    text = " ".join(text.split()).rstrip(",").rstrip()
     if "," not in text:
-        return {"name": text}  # an organisation, or a name whose parts RIS does not tell
-    return parse_person(text)
+        return {"name": text}
+    family, _, rest = text.partition(",")
+    given, _, suffix = rest.partition(",")
+    words = family.split()
+    i = 0
+    while i < len(words) - 1 and words[i] in PARTICLES:
+        i += 1
+    out = {"family": " ".join(words[i:])}
+    if i:
+        out["particle"] = " ".join(words[:i])
+    if given.strip():
+        out["given"] = given.strip()
+    if suffix.strip():
+        out["suffix"] = suffix.strip()
+    if not out["family"]:
+        return {"name": text}
+    return out
