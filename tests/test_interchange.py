@@ -30,25 +30,70 @@ CORPUS = [validate_reference(d) for d in yamlio.load((HERE / "fixtures" / "inter
 FORMATS = {"bibtex": ".bib", "biblatex": ".bib", "csl-json": ".json", "ris": ".ris"}
 READERS = ("pandoc", "pandoc3", "citationjs", "innoref")
 
+CUSTOM = "roles and usernames (biber's annotations) and a translated title (englishtitle, origtitle) are not read"
 # (reader, format) -> {field: why it is lost or altered}. The reasons are the readers' own
 # limits, measured with pandoc 2.17.1.1 (Debian bookworm), pandoc 3.9 (pypandoc-binary) and
 # Citation.js 0.7.21; "report" is a report's type and number together ("Fafo-rapport 2013:52").
 LIMITS: dict[tuple[str, str], dict[str, str]] = {
     ("pandoc", "bibtex"): {
-        "type": "a @misc (a web page, a law, a document) is read with no type",
-        "report": "LaTeX in a report's type is not decoded (`--` stays two hyphens)",
+        "type": "a @misc (a web page, a law, a document, a blog post, a presentation) is read with no type; "
+                "a magazine or newspaper article as a journal article",
+        "report": "LaTeX in a report's type is not decoded (`--` stays two hyphens); a press release's kind is not read",
         "number": "a @misc's number (a law's date code) is not read",
+        "title": "a title starting in lower case (software) is capitalised",
+        "custom": CUSTOM,
+        "container-title": "the series of a TV or podcast episode (@misc booktitle) is not read",
+        "event-title": "eventtitle is not read",
+        "genre": "a presentation's kind (@misc type) is not read",
+        "original-date": "originalyear is not read",
+        "archive": "a thesis's database is read into its university (publisher)",
+        "publisher": "a thesis's database is read into its university (publisher)",
     },
     ("pandoc", "biblatex"): {
-        "type": "a @misc is read with no type",
+        "type": "a @misc is read with no type; a nonacademic article as a journal article; @presentation, "
+                "@software and @online (a preprint) are not read as such",
+        "container-title": "a blog (organization) and an episode's series (maintitle) are not read as the container",
+        "title": "an episode's series (maintitle) is read as its title; a title starting in lower case is capitalised",
+        "report": "a press release's kind (titleaddon) is not read",
+        "event-title": "eventtitle is not read",
+        "genre": "a presentation's kind (titleaddon) is not read",
+        "editor": "an executive producer (execproducer) is not read",
+        "custom": CUSTOM,
+        "archive": "a thesis's database is read into its university (publisher)",
+        "publisher": "a thesis's database is read into its university (publisher)",
+    },
+    ("pandoc", "csl-json"): {
+        "custom": "CSL's custom, where innoref keeps roles, usernames and a translated title, is not kept",
     },
     ("pandoc3", "bibtex"): {
-        "type": "a @misc (a web page, a law, a document) is read with no type",
-        "report": "LaTeX in a report's type is not decoded (`--` stays two hyphens)",
+        "type": "a @misc (a web page, a law, a document, a blog post, a presentation) is read with no type; "
+                "a magazine or newspaper article as a journal article",
+        "report": "LaTeX in a report's type is not decoded (`--` stays two hyphens); a press release's kind is not read",
         "number": "a @misc's number (a law's date code) is not read",
+        "title": "a title starting in lower case (software) is capitalised",
+        "custom": CUSTOM,
+        "container-title": "the series of a TV or podcast episode (@misc booktitle) is not read",
+        "event-title": "eventtitle is not read",
+        "genre": "a presentation's kind (@misc type) is not read",
+        "original-date": "originalyear is not read",
+        "archive": "a thesis's database is read into its university (publisher)",
+        "publisher": "a thesis's database is read into its university (publisher)",
     },
     ("pandoc3", "biblatex"): {
-        "type": "a @misc is read with no type",
+        "type": "a @misc is read with no type; a nonacademic article as a journal article; @presentation "
+                "and @online (a preprint) are not read as such",
+        "container-title": "a blog (organization) and an episode's series (maintitle) are not read as the container",
+        "title": "an episode's series (maintitle) is read as its title; a title starting in lower case is capitalised",
+        "report": "a press release's kind (titleaddon) is not read",
+        "event-title": "eventtitle is not read",
+        "genre": "a presentation's kind (titleaddon) is not read",
+        "editor": "an executive producer (execproducer) is not read",
+        "custom": CUSTOM,
+        "archive": "a thesis's database is read into its university (publisher)",
+        "publisher": "a thesis's database is read into its university (publisher)",
+    },
+    ("pandoc3", "csl-json"): {
+        "custom": "CSL's custom, where innoref keeps roles, usernames and a translated title, is not kept",
     },
     ("pandoc3", "ris"): {
         "report": "its RIS reader has no tag for a report's type (M3) or number (SN, read as ISSN)",
@@ -56,33 +101,77 @@ LIMITS: dict[tuple[str, str], dict[str, str]] = {
         "publisher-place": "CY is not read",
         "issued": "DA (the full date) is not read: the year only",
         "collection-title": "T3 (a series) is not read",
-        "genre": "M3 (a thesis's kind) is not read",
+        "genre": "M3 (a thesis's or presentation's kind) is not read",
         "accessed": "Y2 (the access date) is not read",
-        "type": "a web page (ELEC) is read as misc, a document (GEN) as entry",
+        "type": "ELEC is read as misc, GEN as entry, SLIDE as graphic, COMP as program, UNPB as unpublished, "
+                "MPCT as motion-picture: names that are not CSL's",
         "author": "a suffix (Jr.) is read as the given name",
-        "editor": "A3 (a book's editors, as Zotero writes them) is not read",
-        "number": "a law's M1 (its date code) is not read",
+        "editor": "A3 (a book's editors or a series' producers, as Zotero writes them) is not read",
+        "number": "a law's M1 (its date code) is not read; nor an episode's number",
         "title-short": "ST is not read",
         "note": "N1 is not read",
+        "event-title": "a presentation's T2 (its meeting) is not read",
+        "version": "ET (a program's version) is not read",
+        "translator": "A4 is not read",
+        "original-date": "OP is not read",
+        "archive": "DB (a thesis's database) is not read",
+        "status": "RIS has no tag for it; innoref's note is not read",
+        "custom": "RIS has no tag for roles, usernames or a translated title; innoref's note is not read",
     },
     ("citationjs", "bibtex"): {
         "language": "BibTeX's language and langid are not read",
         "issued": "the day of a full date is not read (BibTeX has no day field)",
         "accessed": "urldate is not read in BibTeX mode",
-        "type": "a @misc is read as a document (a web page, a law)",
-        "number": "a law's number in @misc is not read",
+        "type": "a @misc is read as a document (a web page, a law, a blog post, a presentation); a magazine or "
+                "newspaper article as a journal article",
+        "number": "a law's number in @misc is not read; nor an episode's",
         "title-short": "shorttitle in @misc is not read",
         "abstract": "abstract is not read in BibTeX mode",
         "keyword": "keywords are not read in BibTeX mode",
+        "container-title": "a blog post's blog (@misc journal) is not read",
+        "report": "a press release's kind is not read",
+        "event-title": "eventtitle is not read",
+        "genre": "a presentation's kind (@misc type) is not read",
+        "version": "version is not read in BibTeX mode",
+        "status": "pubstate is not read in BibTeX mode",
+        "translator": "translator is not read in BibTeX mode",
+        "original-date": "originalyear is not read",
+        "custom": CUSTOM,
+        "archive": "a thesis's database is read as its publisher, and its university is lost",
+        "publisher": "a thesis's database is read as its publisher, and its university is lost",
     },
     ("citationjs", "biblatex"): {
         "language": "langid is kept as babel's name (norsk), not a language code",
+        "type": "a nonacademic article is read as a journal article, a blog post and a presentation as documents, "
+                "@inreference as entry, @online (a preprint) as a web page, a TV episode as a motion picture",
+        "container-title": "a blog (organization) is not read as the container",
+        "report": "a press release's kind (titleaddon) is not read",
+        "genre": "a presentation's kind (titleaddon) is not read",
+        "editor": "an executive producer (execproducer) is not read",
+        "number": "an episode's number is not read",
+        "custom": CUSTOM,
+        "archive": "a thesis's database is read as its publisher, and its university is lost",
+        "publisher": "a thesis's database is read as its publisher, and its university is lost",
     },
     ("citationjs", "ris"): {
         "ISBN": "a report's ISBN, in a note (SN holds its number), is not read back as an ISBN",
         "collection-title": "T3 (a book's series) is not read",
         "accessed": "Y2 (the access date) is not read",
         "note": "a report's ISBN, written in a note, is read as part of the note",
+        "author": "the AU of a newspaper article, a film or a TV episode (MPCT) is not read",
+        "issued": "DA of a newspaper article, and a presentation's date range, are read as the year",
+        "event-title": "a presentation's T2 (its meeting) is not read",
+        "type": "SLIDE is read as a motion picture, UNPB as a manuscript, MPCT as a broadcast, SOUND as a "
+                "motion picture",
+        "status": "RIS has no tag for it; innoref's note is read as a note",
+        "custom": "RIS has no tag for roles, usernames or a translated title; innoref's note is read as a note",
+        "container-title": "an episode's series (T2 of MPCT and SOUND) is not read",
+        "editor": "A3 (a series' producers) is not read",
+        "number": "an episode's number is not read",
+        "volume": "a TV episode's season (VL of MPCT) is not read",
+        "genre": "M3 (the kind in words) of DATA and MPCT is not read",
+        "original-date": "OP is not read",
+        "archive": "DB (a thesis's database) is not read",
     },
 }
 
@@ -90,8 +179,10 @@ LIMITS: dict[tuple[str, str], dict[str, str]] = {
 def normal(item: dict) -> dict:
     """An item in the form the comparison reads: a report's type and number as one "report"
     (pandoc and Citation.js read BibTeX's type as the genre), languages by their primary subtag,
-    keywords as a set, a note from annote too, organisations as names."""
+    keywords as a set, a note from annote too, organisations as names, a presentation's place as a place."""
     out = {k: v for k, v in item.items() if v not in (None, "", [])}
+    if "event-place" in out:  # a presentation's place, which readers of BibTeX and RIS read as the place
+        out.setdefault("publisher-place", out.pop("event-place"))
     if out.get("type") == "report" or (out.get("genre") and out.get("number") and out.get("type") in (None, "report")):
         parts = [out.pop("genre", None), out.pop("number", None)]
         if any(parts):
@@ -290,6 +381,22 @@ APA_DIFFERENCES = {
     "nou2016-16": "a public document's designation stands where the author does (Sikt); CSL styles know no such type",
     "meldst20-2009-2010": "a public document's designation stands where the author does (Sikt); CSL styles know no such type",
     "folketrygdloven1997": "a law by its short title, with its date code (Sikt); CSL's apa writes US legislation",
+    "ks2014presse": "a press release is dated to the day (APA 10.4 Example 59), and its group author is not "
+                    "its publisher again (9.24); CSL's apa dates a report by its year",
+    "ssb2016data": "\"Version 2.1\" (APA 10.9), and the group author is not the publisher again (9.24); "
+                   "CSL's apa prints the number alone",
+    "nilsen2022program": "\"Version 1.4.2\" (APA 10.10); CSL's apa prints the number alone",
+    "kjeldsen2017film": "a role after the name, \"(Director)\" (APA 9.10); CSL has no roles for names",
+    "lindahl2020video": "a username after the name, \"[Kommunekanalen]\" (APA 9.8); CSL has no place for it",
+    "rud2015episode": "roles after the names and \"(Season 2, Episode 4)\" (APA 10.12); CSL has neither roles "
+                      "nor seasons",
+    "aune2019podkast": "a role after the name, \"(Host)\" (APA 10.13); CSL has no roles for names",
+    "hansen2016oversatt": "a title's translation in brackets (APA 9.38); CSL has no variable for it",
+}
+# And in Norwegian, where the CSL styles' Norwegian terms fall short:
+NORWEGIAN_APA_DIFFERENCES = {
+    "sand2014avhandling": "\"Doktoravhandling\" (biblatex-apa's Norwegian); CSL prints the genre as written",
+    "berg2013foredrag": "the conference and its place; the CSL style's Norwegian leaves the event out",
 }
 
 
@@ -303,4 +410,5 @@ def test_pandoc_renders_our_csl_json_as_our_apa_but_where_we_differ_on_purpose(t
     ours = {r.key: apa.reference_line(r, CORPUS, lang=lang) for r in CORPUS}
     assert len(theirs) == len(CORPUS)
     differ = sorted(key for key, line in ours.items() if line not in theirs)
-    assert differ == sorted(APA_DIFFERENCES), [ours[k] for k in differ if k not in APA_DIFFERENCES]
+    expected = {**APA_DIFFERENCES, **(NORWEGIAN_APA_DIFFERENCES if lang != "en" else {})}
+    assert differ == sorted(expected), [ours[k] for k in differ if k not in expected]

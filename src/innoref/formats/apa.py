@@ -571,17 +571,22 @@ def title_part(ctx: Ctx, *, italic_title: bool) -> Rich:
     return out
 
 
+def kind_description(ref_type: str, status: str | None, terms: Terms | None = None) -> str | None:
+    """The manual's word for a kind of work ("Data set", "Film", "Press release"), a manuscript's by
+    its status, in English unless ``terms`` say otherwise; None for a kind that has none. Exports
+    write it where a record has no genre."""
+    t = terms or TERMS["en"]
+    if ref_type == "manuscript":
+        return t.manuscripts.get(status, t.manuscripts[None])
+    return t.descriptions.get(ref_type)
+
+
 def description(ctx: Ctx) -> Rich:
-    """The kind of work in brackets (APA 9.21): the record's genre, else the manual's word for its
-    kind ("Data set", "Film", "Press release"), a manuscript's by its status."""
-    ref, t = ctx.ref, ctx.t
-    if ref.genre:
-        return String(ref.genre)
-    if ref.type == "manuscript":
-        return String(t.manuscripts.get(ref.status, t.manuscripts[None]))
-    if ref.type in t.descriptions:
-        return String(t.descriptions[ref.type])
-    raise Missing("genre")
+    """The kind of work in brackets (APA 9.21): the record's genre, else the manual's word for its kind."""
+    words = ctx.ref.genre or kind_description(ctx.ref.type, ctx.ref.status, ctx.t)
+    if words is None:
+        raise Missing("genre")
+    return String(words)
 
 
 def original_date(ctx: Ctx) -> Rich:

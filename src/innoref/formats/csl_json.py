@@ -47,7 +47,6 @@ TYPES = {
 
 
 _PUBLIC = ("nou", "meld", "prop", "innst", "lov", "forskrift")  # documents.KINDS
-PRESS_RELEASE = "Press release"  # a press release is a report of this genre, as APA's CSL style prints it
 PRESS = re.compile(r"press", re.I)
 NOTE_FIELD = re.compile(r"^([A-Za-z][\w.+/-]*): (.+)$")  # a "name: value" line of a note is a field  # a report of a genre with this in it is read as a press release
 # innoref's fields with no CSL variable, kept in custom.
@@ -92,7 +91,7 @@ def date_parts(text: str) -> dict[str, Any]:
 
 
 def item(ref: "Reference") -> dict[str, Any]:
-    from innoref.formats.apa import page_range
+    from innoref.formats.apa import kind_description, page_range
 
     out: dict[str, Any] = {"id": ref.key, "type": TYPES[ref.type], "title": ref.title}
     for csl, people in (("author", ref.authors), ("editor", ref.editors), ("translator", ref.translators)):
@@ -114,8 +113,11 @@ def item(ref: "Reference") -> dict[str, Any]:
         "event-title": ref.event, "URL": ref.url, "DOI": ref.doi, "ISBN": ref.isbn,
         "language": ref.language, "abstract": ref.abstract,
     }
-    if ref.type == "pressrelease" and not ref.genre:
-        simple["genre"] = PRESS_RELEASE
+    if not ref.genre and ref.type not in _PUBLIC:
+        # The kind in words, as CSL's APA prints it in brackets ("[Film]", "[Press release]").
+        simple["genre"] = kind_description(ref.type, ref.status)
+    if ref.type == "presentation":
+        simple.update({"event-place": ref.place, "publisher-place": None})  # where it was given
     if ref.type == "report" and ref.series and not ref.genre:
         # A report's series is its kind, as Zotero's reportType: CSL styles print the genre with
         # the number, "(Fafo-rapport 2013:52)", and a collection-title after it.

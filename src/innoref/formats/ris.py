@@ -6,11 +6,10 @@ after it), editors (``A3`` of a book, ``A2`` of a chapter, else ``ED``), ``TI`` 
 book title, ``T3`` a series, ``PY``/``DA`` year and date (``YYYY/MM/DD``), ``PB``
 publisher, ``CY`` place, ``IS`` the issue, ``SP``/``EP`` pages, ``M3`` the kind of
 document (a report's series, Zotero's report type), ``SN`` a report's number or an
-ISBN, ``Y2`` the access date, ``ID`` the key; translators ``A4``, a translated title
-``TT``, the original year ``OP``, a version ``ET``, a presentation's event ``T2``, a
+ISBN, ``Y2`` the access date, ``ID`` the key; translators ``A4``, the original year ``OP``, a version ``ET``, a presentation's event ``T2``, a
 thesis's database ``DB`` (its university is then ``PB``). The note is an ``N1``
 line, and so is each ``extra`` field (``N1  - extra.pagetotal: 123``); what RIS has
-no tag for (roles, usernames, a date range, status, the kind where RIS's type reads
+no tag for (roles, usernames, a date range, status, a translated title, the kind where RIS's type reads
 back as another) is one more, ``N1  - innoref: {...}`` (see ``_kept``).
 
 Records in, text out: no I/O.
@@ -44,11 +43,11 @@ TYPES = {
 }
 # The kinds innoref's import reads a type back as, where that is not the kind written.
 READ_BACK = {"MPCT": "film", "SOUND": "podcastepisode"}
-PRESS_RELEASE = "Press release"  # a press release is a report of this genre (M3), as Zotero's report type
 PERIODICAL = ("article", "magazine", "newspaper", "blogpost")  # T2 is the journal, IS the issue
 IN_WORK = ("chapter", "entry", "tvepisode", "podcastepisode")  # T2 is the work (booktitle); else a series
 # innoref's fields with no RIS tag, kept in the innoref note.
-KEPT = ("status", "themes", "availability")
+# (A translated title too: Citation.js reads RIS's TT as the title itself.)
+KEPT = ("translated_title", "status", "themes", "availability")
 
 
 def person(p: "Person") -> str:
@@ -99,13 +98,13 @@ def record(ref: "Reference") -> str:
     tags += [(editor_tag, person(p)) for p in ref.editors]
     tags += [("A4", person(p)) for p in ref.translators]
     tags.append(("TI", ref.title))
-    if ref.translated_title:
-        tags.append(("TT", ref.translated_title))
     if ref.short_title:
         tags.append(("ST", ref.short_title))
     number, genre, series, isbn = ref.number, ref.genre, ref.series, ref.isbn
-    if ref.type == "pressrelease" and not genre:
-        genre = PRESS_RELEASE
+    if not genre:
+        from innoref.formats.apa import kind_description
+
+        genre = kind_description(ref.type, ref.status)  # M3: the kind in words ("Film"), as Zotero's types
     more: tuple[str, ...] = ()
     if kind == "RPRT" and ref.type not in ("report", "pressrelease"):
         from innoref import documents

@@ -19,7 +19,8 @@ from typing import Any
 from innoref.editing import Candidate, Skipped
 from innoref.errors import InnorefError
 from innoref.formats._kept import restore
-from innoref.formats.csl_json import KEPT, NOTE_FIELD, PERIODICAL, PRESS, PRESS_RELEASE
+from innoref.formats.apa import kind_description
+from innoref.formats.csl_json import KEPT, NOTE_FIELD, PERIODICAL, PRESS
 from innoref.formats.csl_json import TYPES as WRITTEN
 from innoref.importers import Batch, Progress, date_or_range, date_parts, isbn_in, language_code, put_extra
 
@@ -40,7 +41,8 @@ _USABLE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_:.+/-]*$")
 NAMED = {"id", "citation-key", "type", "title", "title-short", "author", "editor", "issued", "publisher", "publisher-place",
          "collection-title", "collection-number", "number", "edition", "genre", "container-title", "volume",
          "issue", "page", "URL", "accessed", "DOI", "ISBN", "language", "abstract", "keyword", "note", "annote",
-         "translator", "original-date", "version", "status", "event-title", "event", "archive", "custom"}
+         "translator", "original-date", "version", "status", "event-title", "event", "event-place", "archive",
+         "custom"}
 
 
 def _person(name: Any) -> dict[str, str] | None:
@@ -196,7 +198,8 @@ def convert(item: dict[str, Any], notes: list[str]) -> dict[str, Any]:
     simple = {"title-short": "short_title", "publisher": "publisher", "publisher-place": "place",
               "collection-title": "series",
               "edition": "edition", "genre": "genre", "volume": "volume", "page": "pages", "URL": "url",
-              "abstract": "abstract", "version": "version", "event": "event", "event-title": "event"}
+              "abstract": "abstract", "version": "version", "event": "event", "event-title": "event",
+              "event-place": "place"}
     for csl, model in simple.items():
         value = text(csl)
         if value:
@@ -236,8 +239,8 @@ def convert(item: dict[str, Any], notes: list[str]) -> dict[str, Any]:
         data["institution"], data["publisher"] = data["publisher"], archive  # the university, the database
     elif archive:
         put_extra(data, "archive", archive)
-    if rtype == "pressrelease" and data.get("genre") == PRESS_RELEASE:
-        del data["genre"]  # the kind's own description, written for CSL's APA
+    if data.get("genre") and data["genre"] == kind_description(rtype, data.get("status")):
+        del data["genre"]  # the kind's own description ("Film"), as innoref's export writes it for CSL's APA
     if rtype == "report" and data.get("genre") and "series" not in data and not (
             isinstance(custom, dict) and "genre" in custom):
         data["series"] = data.pop("genre")  # a report's genre is its series: Fafo-rapport (Zotero's reportType)

@@ -18,7 +18,8 @@ from typing import Any
 
 from innoref.editing import Candidate, Skipped
 from innoref.formats._kept import restore
-from innoref.formats.ris import IN_WORK, KEPT, KEPT_PREFIX, PERIODICAL, PRESS_RELEASE
+from innoref.formats.apa import kind_description
+from innoref.formats.ris import IN_WORK, KEPT, KEPT_PREFIX, PERIODICAL
 from innoref.formats.ris import TYPES as WRITTEN
 from innoref.importers import Batch, Progress, date_parts, isbn_in, language_code, put_extra
 
@@ -169,7 +170,7 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
         data["translators"] = [_person(t) for t in translators]
     translated = one("TT")
     if translated:
-        data["translated_title"] = translated
+        data["translated_title"] = translated  # RIS's translated title (innoref writes it in its note)
     original = one("OP")
     if original and re.fullmatch(r"\d{4}", original):
         data["origyear"] = int(original)
@@ -253,8 +254,6 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
         data["institution"], data["publisher"] = data["publisher"], database  # the university, the database
     elif database:
         put_extra(data, "database", database)
-    if rtype == "pressrelease" and data.get("genre") == PRESS_RELEASE:
-        del data["genre"]  # the kind's own description, written for Zotero's report type
     if rtype == "report" and data.get("genre") and "series" not in data and not (
             isinstance(own, dict) and "genre" in own):
         data["series"] = data.pop("genre")  # a report's type (M3) is its series: Fafo-rapport
@@ -316,6 +315,8 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
         else:
             notes_text.append(line)
     used.add("N1")
+    if data.get("genre") and data["genre"] == kind_description(rtype, data.get("status")):
+        del data["genre"]  # the kind's own description ("Film"), as innoref's export writes it in M3
     if notes_text and "note" not in data:
         data["note"] = "\n".join(notes_text)
     elif notes_text:
