@@ -52,6 +52,52 @@ def test_every_option_lands_in_its_field(cli, library):
     }
 
 
+def test_the_options_of_the_other_kinds_of_work_land_in_their_fields(cli, library):
+    presentation = cli("add", "--type", "presentation", "--title", "Innovasjon i små kommuner", "--author",
+                       "Berg, Eva (Presenter)", "--year", "2013", "--date", "2013-11-21/2013-11-22", "--event",
+                       "Kommunekonferansen 2013", "--place", "Trondheim", "--no-input", data=library)
+    thesis = cli("add", "--type", "thesis", "--title", "Kommunal innovasjon", "--author", "Sand, Ola", "--year",
+                 "2014", "--genre", "Doctoral dissertation", "--institution", "Universitetet i Oslo",
+                 "--publisher", "DUO vitenarkiv", "--no-input", data=library)
+    book = cli("add", "--type", "book", "--title", "Innovasjon i offentlig sektor", "--translated-title",
+               "Innovation in the public sector", "--author", "Hansen, Ida", "--translator", "Berg, Eva",
+               "--year", "2016", "--origyear", "2009", "--status", "in press", "--publisher", "Gyldendal",
+               "--no-input", data=library)
+    software = cli("add", "--type", "software", "--title", "kommunedata", "--author", "Nilsen, Tor [tnilsen]",
+                   "--year", "2022", "--version", "1.4.2", "--publisher", "Zenodo", "--no-input", data=library)
+    assert [r.exit_code for r in (presentation, thesis, book, software)] == [0, 0, 0, 0], book.stderr
+    refs = refs_of(library)
+    assert refs["berg2013innovasjon"].to_data() == {
+        "key": "berg2013innovasjon", "type": "presentation", "title": "Innovasjon i små kommuner",
+        "authors": [{"family": "Berg", "given": "Eva", "role": "Presenter"}], "year": 2013,
+        "date": "2013-11-21/2013-11-22", "place": "Trondheim", "event": "Kommunekonferansen 2013"}
+    assert (refs["sand2014kommunal"].institution, refs["sand2014kommunal"].publisher) == (
+        "Universitetet i Oslo", "DUO vitenarkiv")
+    hansen = refs["hansen2016innovasjon"]
+    assert (hansen.translated_title, hansen.translators[0].family, hansen.origyear, hansen.status) == (
+        "Innovation in the public sector", "Berg", 2009, "in press")
+    assert (refs["nilsen2022kommunedata"].version, refs["nilsen2022kommunedata"].authors[0].username) == (
+        "1.4.2", "tnilsen")
+    apa = cli("export", "-f", "apa", "key:sand2014kommunal OR key:nilsen2022kommunedata", data=library).stdout
+    assert apa.splitlines() == [
+        "Nilsen, T. [tnilsen]. (2022). kommunedata (Version 1.4.2) [Computer software]. Zenodo.",
+        "Sand, O. (2014). Kommunal innovasjon [Doctoral dissertation, Universitetet i Oslo]. DUO vitenarkiv.",
+    ]
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--status", "maybe", "status: 'maybe' is not a status: in press, submitted, in preparation, unpublished"),
+    ("--origyear", "later", "origyear"),
+    ("--institution", "Universitetet i Oslo", "institution: only a thesis has one"),
+])
+def test_a_bad_value_of_the_new_fields_is_refused_and_nothing_written(cli, library, option, value, message):
+    before = (library / "literature.yaml").read_bytes()
+    result = cli("add", "--type", "book", "--title", "T", "--author", "A, B", "--year", "2020",
+                 "--publisher", "P", option, value, "--no-input", data=library)
+    assert result.exit_code == 1 and message in result.stderr, result.stderr
+    assert (library / "literature.yaml").read_bytes() == before
+
+
 def test_it_prints_the_key_then_the_record_as_written(cli, library):
     result = cli("add", *REQUIRED, "--number", "2024:3", data=library)
     assert result.exit_code == 0, result.stderr

@@ -50,6 +50,19 @@ def test_search_examples(library, cli, query, expected):
     assert result.exit_code == (0 if expected else 1)
 
 
+def test_translators_channels_translated_titles_and_events_are_searched(library, cli):
+    assert cli("add", "--type", "book", "--title", "Innovasjon i offentlig sektor", "--translated-title",
+               "Innovation in the public sector", "--author", "Hansen, Ida", "--translator", "Østby, Eva",
+               "--year", "2016", "--publisher", "Gyldendal", "--no-input", data=library).exit_code == 0
+    assert cli("add", "--type", "presentation", "--title", "Små kommuner", "--author",
+               "Lindahl, Emma [Kommunekanalen]", "--year", "2013", "--event", "Kommunekonferansen",
+               "--no-input", data=library).exit_code == 0
+    for query, key in (("author:ostby", "hansen2016innovasjon"), ("translator:østby", "hansen2016innovasjon"),
+                       ("title:sector", "hansen2016innovasjon"), ("author:kommunekanalen", "lindahl2013sma"),
+                       ("event:kommunekonferansen", "lindahl2013sma")):
+        assert keys_of(cli("search", query, data=library)) == [key], query
+
+
 def test_title_and_author_matches_rank_first(library, cli):
     result = cli("search", "innovasjon kommune", data=library)
     assert keys_of(result)[:2] == ["moland2013laeringsnettverk", "krd2013nyevegar"]

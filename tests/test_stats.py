@@ -77,6 +77,14 @@ def test_no_year_is_counted_apart():
         ({"type": "webpage", "authors": ORG, "year": 2013}, ("url",)),
         ({"type": "webpage", "authors": ORG, "year": 2013, "url": "https://www.regjeringen.no/"}, ()),
         ({"type": "misc", "authors": PERSON, "year": 2010}, ()),
+        # The other kinds: the periodical, work or event they are part of, or their publisher.
+        ({"type": "magazine", "authors": PERSON, "year": 2019}, ("journal",)),
+        ({"type": "blogpost", "authors": PERSON, "year": 2021, "journal": "Kommuneblogg"}, ("url",)),
+        ({"type": "presentation", "authors": PERSON, "year": 2013}, ("event",)),
+        ({"type": "tvepisode", "authors": PERSON, "year": 2015}, ("booktitle",)),
+        ({"type": "dataset", "authors": ORG, "year": 2016}, ()),
+        ({"type": "film", "authors": PERSON, "year": 2017}, ("publisher",)),
+        ({"type": "manuscript", "authors": PERSON, "year": 2024}, ()),
     ],
 )
 def test_what_apa_needs(fields, lacking):

@@ -31,13 +31,14 @@ def person_text(p: "Person") -> str:
     "Jan van der Berg Jan" (the given name once more, not the whole name twice, which would make
     every record with many authors look long to the ranking)."""
     if p.name is not None:
-        return p.name
-    return _join(p.given, p.family_full, p.suffix, p.given)
+        return _join(p.name, p.username)
+    return _join(p.given, p.family_full, p.suffix, p.given, p.username)
 
 
 def _people(ref: "Reference") -> str:
-    """The authors and editors; a public document's designation (NOU 2016: 16) stands first, as in APA."""
-    people = " ; ".join(person_text(p) for p in (*ref.authors, *ref.editors))
+    """The authors, editors and translators (with a channel's name); a public document's designation
+    (NOU 2016: 16) stands first, as in APA."""
+    people = " ; ".join(person_text(p) for p in (*ref.authors, *ref.editors, *ref.translators))
     if ref.type in ("nou", "meld", "prop", "innst", "lov", "forskrift"):
         from innoref.documents import designation
 
@@ -47,8 +48,8 @@ def _people(ref: "Reference") -> str:
 
 def _other(ref: "Reference") -> str:
     extra = (v for v in ref.extra.values() if isinstance(v, (str, int)) and not isinstance(v, bool))
-    return _join(ref.place, ref.genre, ref.isbn, ref.doi, ref.url, ref.edition, ref.volume, ref.issue,
-                 ref.pages, *extra)
+    return _join(ref.place, ref.genre, ref.isbn, ref.doi, ref.url, ref.edition, ref.version, ref.volume, ref.issue,
+                 ref.pages, ref.institution, *extra)
 
 
 @dataclass(frozen=True)
@@ -68,11 +69,11 @@ class SearchField:
 
 
 FIELDS: tuple[SearchField, ...] = (
-    SearchField("title", "title (and a law's short title)", 3.0, text=lambda r: _join(r.title, r.short_title),
-                aliases=("short_title",)),
-    SearchField("author", "author (any author or editor, family or given name; a public document's "
-                "designation)", 3.0, text=_people,
-                aliases=("authors", "editor", "editors")),
+    SearchField("title", "title (a law's short title, a title's translation)", 3.0,
+                text=lambda r: _join(r.title, r.short_title, r.translated_title), aliases=("short_title",)),
+    SearchField("author", "author (any author, editor or translator, family or given name, a channel's name; a "
+                "public document's designation)", 3.0, text=_people,
+                aliases=("authors", "editor", "editors", "translator", "translators")),
     SearchField("keyword", "keywords", 1.5, text=lambda r: "; ".join(r.keywords), aliases=("keywords",)),
     SearchField("theme", "theme (id or any word of its name)", 1.2, kind="theme", aliases=("themes",)),
     SearchField("abstract", "abstract", 1.0, text=lambda r: r.abstract or ""),
@@ -81,17 +82,19 @@ FIELDS: tuple[SearchField, ...] = (
     SearchField("publisher", "publisher", 1.0, text=lambda r: r.publisher or ""),
     SearchField("series", "report series and number (a session, a law's date code)", 1.0,
                 text=lambda r: _join(r.series, r.number, r.session), aliases=("number", "session")),
-    SearchField("journal", "journal or book title", 1.0, text=lambda r: _join(r.journal, r.booktitle),
-                aliases=("booktitle",)),
+    SearchField("journal", "journal, magazine, newspaper or blog; the book, reference work or series a part "
+                "is in; a presentation's conference", 1.0, text=lambda r: _join(r.journal, r.booktitle, r.event),
+                aliases=("booktitle", "event")),
     # A key is one word to the tokenizer; its runs of letters and of digits are words too, so
     # that key:laerings finds moland2013laeringsnettverk by the start of a word.
     SearchField("key", "citation key", 1.0, text=lambda r: _join(r.key, *_KEY_PARTS.findall(r.key)), inword=False, table="codes"),
     SearchField("year", "year: 2013, 2010..2013, >=2010, <2000, 2010..", 0.5, kind="year",
                 text=lambda r: _join(r.year, r.date), table="codes"),
-    SearchField("type", "type: report, book, article, chapter, thesis, webpage, nou, meld, prop, innst, lov, "
-                "forskrift, misc", kind="type"),
+    SearchField("type", "type: report, book, article, chapter, thesis, webpage, magazine, newspaper, blogpost, "
+                "entry, pressrelease, presentation, dataset, software, preprint, manuscript, film, tvepisode, "
+                "video, podcast, podcastepisode, nou, meld, prop, innst, lov, forskrift, misc", kind="type"),
     SearchField("lang", "language code: nb, nn, sv, en", kind="lang", aliases=("language",)),
-    SearchField("other", "place, genre, ISBN, DOI, URL, edition, volume, issue, pages, extra fields", 0.5,
+    SearchField("other", "place, genre, ISBN, DOI, URL, edition, version, volume, issue, pages, extra fields", 0.5,
                 text=_other, queryable=False, table="codes"),
 )
 

@@ -20,6 +20,11 @@ REF_TYPES = ("report", "book", "article", "chapter", "thesis", "webpage",
              "magazine", "newspaper", "blogpost", "entry", "pressrelease", "presentation", "dataset", "software",
              "preprint", "manuscript", "film", "tvepisode", "video", "podcast", "podcastepisode",
              "nou", "meld", "prop", "innst", "lov", "forskrift", "misc")
+# The kinds as help and error messages list them.
+TYPES_HELP = ("report, book, article, chapter, thesis, webpage; magazine, newspaper, blogpost, entry (in a "
+              "reference work), pressrelease, presentation, dataset, software, preprint, manuscript, film, "
+              "tvepisode, video, podcast, podcastepisode; misc; or a Norwegian public document: nou, meld "
+              "(Meld. St.), prop, innst, lov, forskrift")
 
 # A record's fields, in the order they are written to the file (see models.ReferenceModel).
 FIELDS = (

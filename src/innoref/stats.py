@@ -14,7 +14,8 @@ What "APA needs" means here (:data:`APA_NEEDS`): every reference needs authors
 writes "n.d."; then each type names its source: the publisher for reports,
 books and chapters, the university (``publisher``) for theses, the journal for
 articles, the book (``booktitle``) for chapters, the address (``url``) for web
-pages. APA leaves the publisher out when it is the group author, so a record
+pages, and likewise for the other kinds (a magazine's or blog's name, an episode's
+series, a presentation's conference, a data set's or film's publisher). APA leaves the publisher out when it is the group author, so a record
 whose first author is an organisation does not need one. A Norwegian public
 document is cited by its designation, so it needs no author or year: an NOU, a
 white paper, a proposition or a recommendation needs its ministry or committee
@@ -47,10 +48,28 @@ APA_NEEDS: dict[str, tuple[str, ...]] = {
     "chapter": ("booktitle", "publisher"),
     "article": ("journal",),
     "webpage": ("url",),
+    # APA 10.1-10.13: the periodical, blog or reference work a part is in; the conference of a
+    # presentation; where a data set, program, preprint, film or podcast is published.
+    "magazine": ("journal",),
+    "newspaper": ("journal",),
+    "blogpost": ("journal", "url"),
+    "entry": ("booktitle",),
+    "pressrelease": ("publisher",),
+    "presentation": ("event",),
+    "dataset": ("publisher",),
+    "software": ("publisher",),
+    "preprint": ("publisher",),
+    "manuscript": (),
+    "film": ("publisher",),
+    "tvepisode": ("booktitle",),
+    "video": ("publisher",),
+    "podcast": ("publisher",),
+    "podcastepisode": ("booktitle",),
     "misc": (),
 }
 # Types whose publisher APA leaves out when it is the group author (theses come from universities).
-_PUBLISHER_MAY_BE_AUTHOR = frozenset({"report", "book", "chapter", "webpage", "misc"})
+_PUBLISHER_MAY_BE_AUTHOR = frozenset({"report", "book", "chapter", "webpage", "misc", "pressrelease", "dataset",
+                                      "software", "podcast"})
 
 # Bit flags of a record's identifiers and availability, one small int per record.
 DOI, URL, ISBN, AVAILABILITY = 1, 2, 4, 8

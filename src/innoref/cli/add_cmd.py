@@ -10,6 +10,7 @@ from innoref.cli import complete
 
 from innoref.cli.app import command, location, waiting
 from innoref.cli.paths import shown
+from innoref.records import TYPES_HELP
 
 Text = Optional[str]
 Many = Optional[list[str]]
@@ -25,23 +26,30 @@ def interactive() -> bool:
 @command("add")
 def add_cli(
     ctx: typer.Context,
-    type_: Annotated[Text, typer.Option("--type", "-t", metavar="TYPE", autocompletion=complete.types, help="report, book, article, chapter, thesis, webpage or misc; a Norwegian public document: nou, meld (Meld. St.), prop, innst, lov or forskrift.")] = None,
+    type_: Annotated[Text, typer.Option("--type", "-t", metavar="TYPE", autocompletion=complete.types, help=f"The kind of work: {TYPES_HELP}.")] = None,
     title: Annotated[Text, typer.Option("--title", help="The title as written on the work; subtitle after ': '.")] = None,
+    translated_title: Annotated[Text, typer.Option("--translated-title", metavar="TITLE", help="The title in English, for a work in another language (APA 9.38): printed in brackets after it.")] = None,
     short_title: Annotated[Text, typer.Option("--short-title", metavar="TITLE", help="A law's official short title (korttittel), e.g. Folketrygdloven.")] = None,
-    author: Annotated[Many, typer.Option("--author", "-a", metavar='"FAMILY, GIVEN"', help='An author, "Family, Given"; an organisation in braces, "{KS}". Repeat for more.')] = None,
-    editor: Annotated[Many, typer.Option("--editor", metavar='"FAMILY, GIVEN"', help='An editor, written as --author. Repeat for more.')] = None,
+    author: Annotated[Many, typer.Option("--author", "-a", metavar='"FAMILY, GIVEN"', help='An author, "Family, Given"; an organisation in braces, "{KS}"; a role or a channel\'s name after it, "Kjeldsen, Marit (Director)", "Lindahl, Emma [Kommunekanalen]". Repeat for more.')] = None,
+    editor: Annotated[Many, typer.Option("--editor", metavar='"FAMILY, GIVEN"', help='An editor (of a TV series: its executive producer), written as --author. Repeat for more.')] = None,
+    translator: Annotated[Many, typer.Option("--translator", metavar='"FAMILY, GIVEN"', help='A translator, written as --author. Repeat for more.')] = None,
     year: Annotated[Text, typer.Option("--year", "-y", metavar="YEAR", help="Year of publication, or n.d. when there is none.")] = None,
-    date: Annotated[Text, typer.Option("--date", metavar="YYYY-MM-DD", help="A fuller date: YYYY-MM or YYYY-MM-DD.")] = None,
-    publisher: Annotated[Text, typer.Option("--publisher", help="Publisher; the institution for reports, the university for theses.")] = None,
+    date: Annotated[Text, typer.Option("--date", metavar="YYYY-MM-DD", help="A fuller date: YYYY-MM or YYYY-MM-DD; a range, 2019-11-21/2019-11-22, or one still open, 2018/.. (a podcast).")] = None,
+    origyear: Annotated[Text, typer.Option("--origyear", metavar="YEAR", help="The original work's year, of a translation or a reprint (APA 9.41).")] = None,
+    status: Annotated[Text, typer.Option("--status", autocompletion=complete.choices("in press", "submitted", "in preparation", "unpublished"), help="Not yet published: in press, submitted, in preparation or unpublished (APA 9.16, 10.8).")] = None,
+    publisher: Annotated[Text, typer.Option("--publisher", help="Publisher; the institution for reports, the university for theses; the archive, database or site of a preprint, data set, video or podcast.")] = None,
+    institution: Annotated[Text, typer.Option("--institution", help="A thesis's university, when --publisher is the database it is in (APA 10.6).")] = None,
     place: Annotated[Text, typer.Option("--place", help="Place of publication.")] = None,
     series: Annotated[Text, typer.Option("--series", help='Report or book series, e.g. "Fafo-rapport".')] = None,
     number: Annotated[Text, typer.Option("--number", help='Number in the series, e.g. "2013:52"; a public document\'s number: NOU 2016:16, Meld. St. 20, Prop. 65 L, LOV-1997-02-28-19.')] = None,
     session: Annotated[Text, typer.Option("--session", metavar="YYYY-YYYY", help="The Storting session of a white paper, proposition or recommendation, e.g. 2009-2010.")] = None,
     edition: Annotated[Text, typer.Option("--edition", help="Edition.")] = None,
+    version: Annotated[Text, typer.Option("--version", help="The version of a data set or software, e.g. 1.4.2.")] = None,
     genre: Annotated[Text, typer.Option("--genre", help='The kind of thesis or document, e.g. "Doctoral dissertation".')] = None,
-    journal: Annotated[Text, typer.Option("--journal", help="Journal (articles).")] = None,
-    booktitle: Annotated[Text, typer.Option("--booktitle", help="Title of the book a chapter is in.")] = None,
-    volume: Annotated[Text, typer.Option("--volume", help="Volume.")] = None,
+    journal: Annotated[Text, typer.Option("--journal", help="The journal, magazine, newspaper or blog.")] = None,
+    booktitle: Annotated[Text, typer.Option("--booktitle", help="Title of the work a part is in: a chapter's book, an entry's reference work, an episode's series or podcast.")] = None,
+    event: Annotated[Text, typer.Option("--event", help="The conference or meeting a presentation was given at.")] = None,
+    volume: Annotated[Text, typer.Option("--volume", help="Volume; a TV episode's season.")] = None,
     issue: Annotated[Text, typer.Option("--issue", help="Issue (articles).")] = None,
     pages: Annotated[Text, typer.Option("--pages", help="Pages, e.g. 4-19.")] = None,
     url: Annotated[Text, typer.Option("--url", help="Web address (http:// or https://).")] = None,
@@ -75,10 +83,12 @@ def add_cli(
     from innoref.errors import InvalidInput
 
     values = {
-        "key": key, "type": type_, "title": title, "short_title": short_title, "authors": author or [],
-        "editors": editor or [], "year": year, "date": date, "publisher": publisher, "place": place,
-        "series": series, "number": number, "session": session,
-        "edition": edition, "genre": genre, "journal": journal, "booktitle": booktitle, "volume": volume,
+        "key": key, "type": type_, "title": title, "translated_title": translated_title, "short_title": short_title,
+        "authors": author or [], "editors": editor or [], "translators": translator or [], "year": year,
+        "origyear": origyear, "date": date, "status": status, "publisher": publisher, "institution": institution,
+        "place": place, "series": series, "number": number, "session": session, "edition": edition,
+        "version": version, "genre": genre, "journal": journal, "booktitle": booktitle, "event": event,
+        "volume": volume,
         "issue": issue, "pages": pages, "url": url, "accessed": accessed, "doi": doi, "isbn": isbn,
         "language": lang, "abstract": abstract, "keywords": keyword or [], "themes": theme or [], "note": note,
         "availability": availability,
@@ -106,7 +116,7 @@ def add_cli(
 
 def _option(field: str) -> str:
     return {"authors": "author", "themes": "theme", "type": "type", "language": "lang",
-            "short_title": "short-title"}.get(field, field)
+            "short_title": "short-title"}.get(field, field.replace("_", "-"))
 
 
 _PROMPTS = {

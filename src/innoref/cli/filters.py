@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from innoref.cli import complete
+from innoref.records import TYPES_HELP
 
 if TYPE_CHECKING:
     from innoref.query import Query
@@ -79,7 +80,7 @@ Theme = Annotated[
 Type = Annotated[
     Optional[str],
     typer.Option("--type", metavar="TYPE", rich_help_panel=_PANEL, show_default=False, autocompletion=complete.types,
-                 help="Only this type: report, book, article, chapter, thesis, webpage, misc, or a Norwegian public document: nou, meld, prop, innst, lov, forskrift."),
+                 help=f"Only this kind of work: {TYPES_HELP}."),
 ]
 Publisher = Annotated[
     Optional[str],
