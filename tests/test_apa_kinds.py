@@ -53,10 +53,6 @@ EN_DIFFERENCES = {
         [("Innovation without the hype [Review of the book *The innovative municipality*, by T. Rasmussen].",
           "Innovation without the hype.")],
         "a review's related work (APA 10.7 Example 68) is not modelled; the fields stay in extra"),
-    "book-title-case": (
-        [("*Managing change in local government: Lessons from Norway*",
-          "*Managing Change in Local Government: Lessons From Norway*")],
-        "APA 9.19 wants sentence case; innoref prints a title as it is stored, biblatex-apa lower-cases it"),
 }
 
 # biblatex-apa's Norwegian (9.16) against Sikt's Norsk APA-manual, mended in every line.
@@ -97,7 +93,6 @@ NO_DIFFERENCES = {
     "review-of-book": (
         [("Innovation without the hype [Review of the book *The innovative municipality*, av T. Rasmussen].",
           "Innovation without the hype.")], EN_DIFFERENCES["review-of-book"][1]),
-    "book-title-case": EN_DIFFERENCES["book-title-case"],
 }
 
 

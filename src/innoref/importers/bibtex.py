@@ -38,7 +38,7 @@ from innoref.editing import Candidate, Skipped
 from innoref.errors import InnorefError
 from innoref.formats import biblatex as biblatex_export
 from innoref.formats import bibtex as bibtex_export
-from innoref.formats._bib import KIND_FIELD, PUBSTATES, READ_SUBTYPES, VERBATIM, WRITTEN_AS, read_type
+from innoref.formats._bib import _PUBLIC_KINDS, KIND_FIELD, PUBSTATES, READ_SUBTYPES, VERBATIM, WRITTEN_AS, read_type
 from innoref.importers import Batch, Progress, date_or_range, date_parts, isbn_in, language_code, put_extra
 from innoref.latex import math_text
 
@@ -558,6 +558,32 @@ def people(value: str, decoder: Decoder, field: str, notes: list[str]) -> tuple[
     return out, others
 
 
+def _sentence_case(data: dict[str, Any], fields: dict[str, str], rtype: str, decoder: "Decoder",
+                   notes: list[str], *, swapped: bool) -> None:
+    """An English title (and a chapter's or entry's book title) in title case put in sentence case,
+    as APA writes them (9.19), its braced words kept (importers/casing.py); the change is reported."""
+    from innoref.importers.casing import sentence_case
+
+    if not str(data.get("language") or "en").startswith("en") or rtype in _PUBLIC_KINDS:
+        return
+    targets = [("title", "subtitle")] if not swapped else []
+    if rtype in ("chapter", "entry") and "booktitle" in fields:
+        targets.append(("booktitle", "booksubtitle"))
+    for main, sub in targets:
+        if main not in data or any("$" in fields.get(name, "") for name in (main, sub)):
+            continue
+        parts = [fields[name] for name in (main, sub) if fields.get(name)]
+        cased = [sentence_case(part, decoder.text) for part in parts]
+        if not any(cased):
+            continue
+        before = data[main]
+        texts = [c or decoder.text(part) for c, part in zip(cased, parts)]
+        data[main] = _joined(texts[0], texts[1] if len(texts) > 1 else None)
+        if data[main] != before:
+            notes.append(f"{main}: put in sentence case, as APA writes it (9.19), from '{before}'; "
+                         "a word in braces in the .bib keeps its capitals")
+
+
 _PRESS_RELEASE = re.compile(r"press\s*release|presse?meld(?:ing|ning)", re.I)
 _MANUSCRIPTS = {"manunpub": "unpublished", "mansub": "submitted", "maninprep": "in preparation"}
 _ANNOTATION_ITEM = re.compile(r'^\s*(\d+)\s*=\s*(?:"([^"]*)"|([^";]*?))\s*$')
@@ -864,6 +890,7 @@ def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str
         put_extra(data, "language", language)
     if langid and langid_code != code:  # a langid that says something the language does not: kept
         put_extra(data, "langid", decoder.text(langid))
+    _sentence_case(data, fields, rtype, decoder, notes, swapped="origtitle" in used)
     keywords = take("keywords")
     if keywords:
         data["keywords"] = [k.strip() for k in re.split(r"[,;]", keywords) if k.strip()]
