@@ -137,7 +137,7 @@ def test_without_a_terminal_it_does_not_prompt(cli, library):
 
 @pytest.mark.parametrize("option, value, message", [
     ("--isbn", "978-82-7356-671-4", "isbn: '978-82-7356-671-4' is not a valid ISBN (wrong length or check digit)"),
-    ("--doi", "10.12/x", "doi: '10.12/x' is not a DOI (expected 10.NNNN/suffix)"),
+    ("--doi", "10.12/x", "doi: '10.12/x' is not a DOI (expected 10.NNNN/suffix, or a short DOI 10/suffix)"),
     ("--url", "www.fafo.no", "url: 'www.fafo.no' is not a web address"),
     ("--date", "2024-02-30", "date: '2024-02-30' is not a real date"),
     ("--accessed", "1. mai", "accessed: '1. mai' is not a date written YYYY, YYYY-MM or YYYY-MM-DD"),

@@ -210,6 +210,23 @@ def test_single_page_and_single_editor_in_chapter():
     assert line(ref, markup="text") == "Doe, J. (2020). T. In R. Roe (Ed.), B (p. 5). P."
 
 
+def test_10_3_ex49_an_entry_with_no_author_puts_its_title_first_not_the_editor():
+    ref = reference(key="h", type="entry", title="Heuristic", editors=["Zalta, Edward N."], year=2022,
+                    booktitle="Stanford encyclopedia of philosophy", publisher="Stanford University")
+    assert line(ref, markup="text") == (
+        "Heuristic. (2022). In E. N. Zalta (Ed.), Stanford encyclopedia of philosophy. Stanford University.")
+    assert cite([ref], [ref]) == "(\u201cHeuristic,\u201d 2022)"  # 8.14: the comma inside the quotation marks
+    chapter = reference(key="c", type="chapter", title="T", editors=["Roe, R."], year=2020, booktitle="B",
+                        publisher="P")
+    assert line(chapter, markup="text") == "T. (2020). In R. Roe (Ed.), B. P."
+
+
+def test_9_34_a_short_doi_is_a_doi():
+    ref = reference(key="a", type="article", title="T", authors=["Doe, Jane"], year=2020, journal="J",
+                    doi="10/fg6rf9")
+    assert line(ref, markup="text") == "Doe, J. (2020). T. J. https://doi.org/10/fg6rf9"
+
+
 def test_initials():
     assert apa.initials("May-Britt") == "M.-B."
     assert apa.initials("Odd Bjørn") == "O. B."

@@ -469,3 +469,19 @@ def test_bibtex_a_missing_comma_and_tex_math_and_a_full_journal_name(cli, empty,
     ref = refs_of(empty)["snake"]
     assert ref.title == "Mitochondrial DNA\u2082 sequences" and ref.authors[0].family == "Berg"
     assert ref.journal == "Advances in Mathematics" and ref.extra["journal-abbreviation"] == "Adv. Math."
+
+
+def test_a_chapter_with_its_books_doi_is_not_a_duplicate_of_the_book(cli, tmp_path):
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    (folder / "literature.yaml").write_text("")
+    bib = tmp_path / "parts.bib"
+    bib.write_text("@book{bk, title={The book}, author={Lee, Ann}, year=2019, doi={10.1234/book}, publisher={P}}\n"
+                   "@incollection{ch, title={A chapter}, booktitle={The book}, author={Lee, Ann}, year=2019,"
+                   " doi={10.1234/book}, publisher={P}}\n"
+                   "@incollection{ch2, title={A chapter again}, booktitle={The book}, author={Lee, Ann}, year=2019,"
+                   " doi={10.1234/book}, publisher={P}}\n")
+    result = cli("import", str(bib), data=folder)
+    assert result.exit_code == 0, result.stderr
+    assert "imported 2, skipped 1" in result.stdout
+    assert "ch2: duplicate of ch (same DOI 10.1234/book)" in result.stdout

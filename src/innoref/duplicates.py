@@ -41,6 +41,11 @@ def norm_text(text: str) -> str:
     return _NON_ALNUM.sub(" ", fold_loose(text)).strip()
 
 
+# A chapter or an entry shares its book's ISBN and may carry its DOI: neither makes it the book.
+PARTS = frozenset({"chapter", "entry"})
+PART = " (part)"  # how a part's DOI is kept apart from the same DOI on a whole work
+
+
 def norm_doi(doi: str | None) -> str | None:
     return doi.strip().lower() if doi else None
 
@@ -82,8 +87,11 @@ class Facts:
             creator = norm_text(p.name if p.name is not None else str(p.family))
         from innoref.documents import identity, is_public
 
-        return cls(ref.key, ref.title, ref.year, creator, norm_doi(ref.doi),
-                   norm_isbn(ref.isbn) if ref.type != "chapter" else None,
+        doi = norm_doi(ref.doi)
+        if doi and ref.type in PARTS:
+            doi += PART  # a chapter may carry its book's DOI: the same DOI on a part is another part
+        return cls(ref.key, ref.title, ref.year, creator, doi,
+                   norm_isbn(ref.isbn) if ref.type not in PARTS else None,
                    identity(ref) if is_public(ref.type) else None)
 
     @property
@@ -233,7 +241,7 @@ class DuplicateIndex:
         """The record already there that ``item`` duplicates, if any (not ``ignore``)."""
         f = item if isinstance(item, Facts) else Facts.of(item)
         if f.doi and self.by_doi.get(f.doi, ignore) != ignore:
-            return Duplicate(self.by_doi[f.doi], f"same DOI {f.doi}")
+            return Duplicate(self.by_doi[f.doi], f"same DOI {f.doi.removesuffix(PART)}")
         if f.isbn and self.by_isbn.get(f.isbn, ignore) != ignore:
             return Duplicate(self.by_isbn[f.isbn], f"same ISBN {getattr(item, 'isbn', f.isbn)}")
         if f.doc and self.by_doc.get(f.doc, ignore) != ignore:

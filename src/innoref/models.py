@@ -75,7 +75,7 @@ class ThemeModel(BaseModel):
 
 
 _ISBN_CHARS = re.compile(r"^[0-9Xx -]+$")
-_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$|^10/[a-z0-9]+$")  # and a short DOI, 10/fg6rf9 (shortdoi.org)
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", re.I)
 # RFC 3986: a URL holds only these characters, and "%" only to start an escape (anything
 # else is percent-encoded), so a value can never close a Markdown <autolink> or an HTML attribute.
@@ -285,7 +285,7 @@ class ReferenceModel(BaseModel):
             return v
         bare = _DOI_PREFIX.sub("", v.strip())
         if not _DOI.fullmatch(bare):
-            raise ValueError(f"'{v}' is not a DOI (expected 10.NNNN/suffix)")
+            raise ValueError(f"'{v}' is not a DOI (expected 10.NNNN/suffix, or a short DOI 10/suffix)")
         return bare
 
     @field_validator("url")

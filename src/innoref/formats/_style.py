@@ -261,9 +261,23 @@ def join_(children, ctx, sep: str = "", last_sep: str | None = None) -> Rich:
 words = join_(sep=" ")
 
 
+def needs(test: Callable[[Any], bool]) -> Callable:
+    """Mark a part with what it needs of the context, so that :func:`optional` can leave it out
+    without calling it (most records lack most optional parts: no exception for each)."""
+    def mark(fn: Callable) -> Callable:
+        fn.needs = test
+        return fn
+
+    return mark
+
+
 @node
 def optional(children, ctx) -> Rich:
     """Its parts, or nothing when one of them is missing."""
+    for child in children:
+        test = getattr(child, "needs", None)
+        if test is not None and not test(ctx):
+            return String("")
     try:
         return join(format_part(c, ctx) for c in children)
     except Missing:

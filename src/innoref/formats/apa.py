@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from dataclasses import dataclass, field as dc_field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable
 from urllib.parse import quote
 
@@ -27,6 +27,7 @@ from innoref.formats._style import (
     Italic,
     Link,
     Missing,
+    needs,
     Rich,
     String,
     bracket,
@@ -250,6 +251,7 @@ def list_names(names: list[str], t: Terms, *, inverted: bool, first_is_group: bo
 _NOT_LETTER = re.compile(r"[^\w]|_")
 
 
+@lru_cache(maxsize=1 << 16)  # names repeat across a library: each is folded once
 def collate(text: str, lang: str) -> str:
     """A sort key: English folds æ ø å to a e/o/a; Norwegian puts æ ø å after z, as its alphabet does,
     and "aa" with "å" ("Aas" after "Øye"), as Unicode CLDR's Norwegian collation and biber do.
@@ -273,7 +275,14 @@ def _title_key(title: str, lang: str) -> str:
     return collate(_ARTICLE.sub("", title), lang)
 
 
+# Kinds whose editors are those of the work they are in ("In E. Zalta (Ed.), *Encyclopedia*"): with no
+# author, the title moves to the author's place (APA 9.12; 10.3 Example 49), not the editors.
+_EDITORS_OF_CONTAINER = frozenset({"chapter", "entry", "tvepisode", "podcastepisode"})
+
+
 def _creators(ref: "Reference") -> list["Person"]:
+    if ref.type in _EDITORS_OF_CONTAINER:
+        return list(ref.authors)
     return list(ref.authors or ref.editors)
 
 
@@ -458,6 +467,7 @@ def series_number(ctx: Ctx) -> Rich:
     raise Missing("series")
 
 
+@needs(lambda ctx: bool(ctx.ref.series))
 def misc_series(ctx: Ctx) -> Rich:
     if not ctx.ref.series:
         raise Missing("series")
@@ -518,6 +528,7 @@ def _people_with(people: list["Person"], t: Terms, label: str) -> str:
     return list_names([name_normal(p) for p in people], t, inverted=False) + f", {label}"
 
 
+@needs(lambda ctx: bool(ctx.ref.translators or ctx.ref.editors and ctx.ref.authors))
 def roles_part(ctx: Ctx) -> Rich:
     """After an authored work's title: its editors and translators, "(P. Strand, Ed.; K. Holm, Trans.)"."""
     ref, t = ctx.ref, ctx.t
@@ -531,18 +542,21 @@ def roles_part(ctx: Ctx) -> Rich:
     return String("; ".join(parts))
 
 
+@needs(lambda ctx: bool(ctx.ref.volume))
 def volume_part(ctx: Ctx) -> Rich:
     if not ctx.ref.volume:
         raise Missing("volume")
     return String(f"{ctx.t.volume} {ctx.ref.volume}")
 
 
+@needs(lambda ctx: bool(ctx.ref.version))
 def version_part(ctx: Ctx) -> Rich:
     if not ctx.ref.version:
         raise Missing("version")
     return String(f"{ctx.t.version} {ctx.ref.version}")
 
 
+@needs(lambda ctx: bool(ctx.ref.number))
 def episode_part(ctx: Ctx) -> Rich:
     """ "Season 2, Episode 4" of a TV episode; "No. 57" of a podcast episode."""
     ref = ctx.ref
@@ -553,6 +567,7 @@ def episode_part(ctx: Ctx) -> Rich:
     raise Missing("number")
 
 
+@needs(lambda ctx: bool(ctx.ref.number and ctx.ref.institution))
 def publication_number(ctx: Ctx) -> Rich:
     """A thesis's number in the database that published it: "Publication No. 28123456" (APA 10.6)."""
     if not (ctx.ref.number and ctx.ref.institution):
@@ -589,6 +604,7 @@ def description(ctx: Ctx) -> Rich:
     return String(words)
 
 
+@needs(lambda ctx: ctx.ref.origyear is not None)
 def original_date(ctx: Ctx) -> Rich:
     """ "(Original work published 1922)" after a translation or a reprint (APA 9.41)."""
     if ctx.ref.origyear is None:
