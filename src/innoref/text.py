@@ -31,6 +31,7 @@ _SPECIAL = (
 _DIGRAPHS = (("aa", "a"), ("oe", "o"))
 _WORD = re.compile(r"\w+")
 _LATIN_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 
 
 def _fold(text: str) -> str:
@@ -48,7 +49,10 @@ def _fold(text: str) -> str:
     stripped = _LATIN_MARKS.sub("", text)
     if stripped.isascii():
         return stripped
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
+    # What is left outside ASCII is mostly punctuation (– “ ”): only other marks need a look at each.
+    if not any(unicodedata.combining(ch) for ch in _NON_ASCII.findall(stripped)):
+        return stripped
+    return "".join(ch for ch in stripped if not unicodedata.combining(ch))
 
 
 @lru_cache(maxsize=65536)
