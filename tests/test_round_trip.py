@@ -15,7 +15,7 @@ from innoref.editing import validate
 from innoref.formats import render
 from innoref.formats.apa import page_range
 
-# format -> (importer, what the format itself cannot hold, which innoref then cannot read back)
+# export format -> the module of innoref's importer that reads it
 FORMATS = {
     "biblatex": "bibtex",
     "csl-json": "csl_json",

@@ -23,10 +23,10 @@ _PEOPLE = ("authors", "editors", "translators")
 def kept(ref: "Reference", read_back_as: str, fields: tuple[str, ...] = ()) -> dict[str, Any]:
     """innoref's values that the format has no place for: the kind (when the format's type reads
     back as ``read_back_as``, another kind), roles and usernames, and the named ``fields``."""
-    from innoref.formats._bib import _PUBLIC_KINDS
+    from innoref.documents import is_public
 
     out: dict[str, Any] = {}
-    if read_back_as != ref.type and ref.type not in _PUBLIC_KINDS:  # public documents are recognised
+    if read_back_as != ref.type and not is_public(ref.type):  # public documents are known by their designation
         out["type"] = ref.type
     for part in ("role", "username"):
         lists = {name: [getattr(p, part) or "" for p in getattr(ref, name)] for name in _PEOPLE}

@@ -46,7 +46,6 @@ TYPES = {
 }
 
 
-_PUBLIC = ("nou", "meld", "prop", "innst", "lov", "forskrift")  # documents.KINDS
 PRESS = re.compile(r"press", re.I)
 NOTE_FIELD = re.compile(r"^([A-Za-z][\w.+/-]*): (.+)$")  # a "name: value" line of a note is a field  # a report of a genre with this in it is read as a press release
 # innoref's fields with no CSL variable, kept in custom.
@@ -91,6 +90,7 @@ def date_parts(text: str) -> dict[str, Any]:
 
 
 def item(ref: "Reference") -> dict[str, Any]:
+    from innoref import documents
     from innoref.formats.apa import kind_description, page_range
 
     out: dict[str, Any] = {"id": ref.key, "type": TYPES[ref.type], "title": ref.title}
@@ -113,7 +113,8 @@ def item(ref: "Reference") -> dict[str, Any]:
         "event-title": ref.event, "URL": ref.url, "DOI": ref.doi, "ISBN": ref.isbn,
         "language": ref.language, "abstract": ref.abstract,
     }
-    if not ref.genre and ref.type not in _PUBLIC:
+    public = documents.is_public(ref.type)
+    if not ref.genre and not public:
         # The kind in words, as CSL's APA prints it in brackets ("[Film]", "[Press release]").
         simple["genre"] = kind_description(ref.type, ref.status)
     if ref.type == "presentation":
@@ -122,9 +123,7 @@ def item(ref: "Reference") -> dict[str, Any]:
         # A report's series is its kind, as Zotero's reportType: CSL styles print the genre with
         # the number, "(Fafo-rapport 2013:52)", and a collection-title after it.
         simple.update({"genre": ref.series, "collection-title": None})
-    if ref.type in _PUBLIC:
-        from innoref import documents
-
+    if public:
         if ref.type in documents.CODE_KINDS:
             simple.update({"number": ref.number, "title-short": ref.short_title, "genre": ref.genre})
         else:

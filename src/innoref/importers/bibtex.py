@@ -38,7 +38,7 @@ from innoref.editing import Candidate, Skipped
 from innoref.errors import InnorefError
 from innoref.formats import biblatex as biblatex_export
 from innoref.formats import bibtex as bibtex_export
-from innoref.formats._bib import _PUBLIC_KINDS, KIND_FIELD, PUBSTATES, READ_SUBTYPES, VERBATIM, WRITTEN_AS, read_type
+from innoref.formats._bib import KIND_FIELD, PUBSTATES, READ_SUBTYPES, VERBATIM, WRITTEN_AS, read_type
 from innoref.importers import Batch, Progress, date_or_range, date_parts, isbn_in, language_code, put_extra
 from innoref.latex import math_text
 
@@ -564,7 +564,9 @@ def _sentence_case(data: dict[str, Any], fields: dict[str, str], rtype: str, dec
     as APA writes them (9.19), its braced words kept (importers/casing.py); the change is reported."""
     from innoref.importers.casing import sentence_case
 
-    if not str(data.get("language") or "en").startswith("en") or rtype in _PUBLIC_KINDS:
+    from innoref.documents import is_public
+
+    if not str(data.get("language") or "en").startswith("en") or is_public(rtype):
         return
     targets = [("title", "subtitle")] if not swapped else []
     if rtype in ("chapter", "entry") and "booktitle" in fields:
