@@ -45,6 +45,7 @@ TYPES = {
 READ_BACK = {"MPCT": "film", "SOUND": "podcastepisode"}
 PERIODICAL = ("article", "magazine", "newspaper", "blogpost")  # T2 is the journal, IS the issue
 IN_WORK = ("chapter", "entry", "tvepisode", "podcastepisode")  # T2 is the work (booktitle); else a series
+EPISODES = ("tvepisode", "podcastepisode")
 # innoref's fields with no RIS tag, kept in the innoref note.
 # (A translated title too: Citation.js reads RIS's TT as the title itself.)
 KEPT = ("translated_title", "status", "themes", "availability")
@@ -132,7 +133,8 @@ def record(ref: "Reference") -> str:
     if ref.origyear is not None:
         tags.append(("OP", str(ref.origyear)))
     report_number = kind == "RPRT" and number
-    statute = kind == "STAT"  # a law's date code is its M1, Zotero's public law number
+    # M1: a law's date code (Zotero's public law number) and an episode's number (its episodeNumber).
+    statute = kind == "STAT" or ref.type in EPISODES
     # A thesis in a database: the university is PB, the database DB (Name of Database).
     publisher, database = (ref.institution, ref.publisher) if ref.institution else (ref.publisher, None)
     edition = ref.version if kind in ("COMP", "DATA") else ref.edition  # ET is a program's version

@@ -19,7 +19,7 @@ from typing import Any
 from innoref.editing import Candidate, Skipped
 from innoref.formats._kept import restore
 from innoref.formats.apa import kind_description
-from innoref.formats.ris import IN_WORK, KEPT, KEPT_PREFIX, PERIODICAL
+from innoref.formats.ris import EPISODES, IN_WORK, KEPT, KEPT_PREFIX, PERIODICAL
 from innoref.formats.ris import TYPES as WRITTEN
 from innoref.importers import Batch, Progress, date_parts, isbn_in, language_code, put_extra
 
@@ -232,8 +232,9 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
         data["pages"] = f"{first}–{last}" if last and last != first else first
     elif last:
         data["pages"] = last
-    if kind in ("STAT", "BILL") and one("M1"):
-        data["number"] = one("M1")  # a law's number (Zotero's public law number): LOV-1997-02-28-19
+    if (kind in ("STAT", "BILL") or rtype in EPISODES) and one("M1") and "number" not in data:
+        # A law's number (Zotero's public law number, LOV-1997-02-28-19); an episode's (its episodeNumber).
+        data["number"] = one("M1")
     kind_of_work = values.get("M3", [None])[0]
     if kind_of_work and re.match(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/\S+$", kind_of_work, re.I) \
             and not values.get("DO"):
