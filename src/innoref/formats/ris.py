@@ -134,7 +134,7 @@ def record(ref: "Reference") -> str:
         tags.append(("OP", str(ref.origyear)))
     report_number = kind == "RPRT" and number
     # M1: a law's date code (Zotero's public law number) and an episode's number (its episodeNumber).
-    statute = kind == "STAT" or ref.type in EPISODES
+    in_m1 = kind == "STAT" or ref.type in EPISODES
     # A thesis in a database: the university is PB, the database DB (Name of Database).
     publisher, database = (ref.institution, ref.publisher) if ref.institution else (ref.publisher, None)
     edition = ref.version if kind in ("COMP", "DATA") else ref.edition  # ET is a program's version
@@ -143,8 +143,8 @@ def record(ref: "Reference") -> str:
     elif ref.version and kind not in ("COMP", "DATA"):
         more += ("version",)
     # IS: a periodical's issue, else a number (a report's is SN, a law's M1); the other is kept.
-    issue = ref.issue if ref.type in PERIODICAL else None if report_number or statute else number
-    if ref.type in PERIODICAL and number and not (report_number or statute):
+    issue = ref.issue if ref.type in PERIODICAL else None if report_number or in_m1 else number
+    if ref.type in PERIODICAL and number and not (report_number or in_m1):
         more += ("number",)
     elif ref.type not in PERIODICAL and ref.issue:
         more += ("issue",)
@@ -152,7 +152,7 @@ def record(ref: "Reference") -> str:
     if kind == "RPRT" and volume:
         volume, more = None, more + ("volume",)  # a report's VL is its number to EndNote
     for tag, value in (("PB", publisher), ("CY", ref.place), ("ET", edition), ("VL", volume), ("IS", issue),
-                       ("M1", number if statute else None), ("M3", genre), ("DB", database)):
+                       ("M1", number if in_m1 else None), ("M3", genre), ("DB", database)):
         if value:
             tags.append((tag, value))
     if ref.pages:
