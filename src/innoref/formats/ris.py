@@ -33,7 +33,7 @@ TYPES = {
     "report": "RPRT", "book": "BOOK", "article": "JOUR", "chapter": "CHAP",
     "thesis": "THES", "webpage": "ELEC", "misc": "GEN",
     # Norwegian public documents: reports with the designation in M3 and IS ("NOU", "2016: 16");
-    # laws and regulations as statutes (STAT), the date code in IS.
+    # laws and regulations as statutes (STAT), the date code in M1 (Zotero's public law number).
     "nou": "RPRT", "meld": "RPRT", "prop": "RPRT", "innst": "RPRT", "lov": "STAT", "forskrift": "STAT",
     # APA's other kinds as Zotero's RIS translator writes its item types (a TV episode is its
     # tvBroadcast, MPCT; a podcast SOUND); a preprint is an unpublished work (UNPB).
