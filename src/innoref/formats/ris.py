@@ -32,7 +32,8 @@ OPTIONS: tuple[str, ...] = ()
 TYPES = {
     "report": "RPRT", "book": "BOOK", "article": "JOUR", "chapter": "CHAP",
     "thesis": "THES", "webpage": "ELEC", "misc": "GEN",
-    # Norwegian public documents: reports with the designation in M3 and SN ("NOU", "2016: 16"), as a report's type and number;
+    # Norwegian public documents: reports with the designation in M3 and SN ("NOU", "2016: 16"),
+    # as a report's type and number;
     # laws and regulations as statutes (STAT), the date code in M1 (Zotero's public law number).
     "nou": "RPRT", "meld": "RPRT", "prop": "RPRT", "innst": "RPRT", "lov": "STAT", "forskrift": "STAT",
     # APA's other kinds as Zotero's RIS translator writes its item types (a TV episode is its
