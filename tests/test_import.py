@@ -485,3 +485,15 @@ def test_a_chapter_with_its_books_doi_is_not_a_duplicate_of_the_book(cli, tmp_pa
     assert result.exit_code == 0, result.stderr
     assert "imported 2, skipped 1" in result.stdout
     assert "ch2: duplicate of ch (same DOI 10.1234/book)" in result.stdout
+
+
+def test_another_programs_custom_data_is_kept_not_read_as_innorefs(cli, tmp_path):
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    (folder / "literature.yaml").write_text("")
+    items = tmp_path / "items.json"
+    items.write_text('[{"id": "berg2020", "type": "book", "title": "T", "issued": {"date-parts": [[2020]]},'
+                     ' "custom": {"type": "report", "zoteroKey": "ABC"}}]')
+    assert cli("import", str(items), data=folder).exit_code == 0
+    [ref] = load(folder).references()
+    assert ref.type == "book" and ref.extra == {"custom": '{"type": "report", "zoteroKey": "ABC"}'}

@@ -40,14 +40,22 @@ def kept(ref: "Reference", read_back_as: str, fields: tuple[str, ...] = ()) -> d
     return out
 
 
-def restore(data: dict[str, Any], value: Any, fields: tuple[str, ...] = ()) -> bool:
-    """Put what :func:`kept` wrote back into ``data``; False (and nothing changed) when ``value``
-    is not what innoref writes, which the caller then keeps in extra as it is."""
+def ours(value: Any, fields: tuple[str, ...] = ()) -> dict[str, Any] | None:
+    """``value`` when it has the shape :func:`kept` writes (its names, a kind innoref knows), else
+    None: another program's data of the same name is not read as innoref's."""
     from innoref.records import REF_TYPES
 
     if not isinstance(value, dict) or not set(value) <= {"type", "roles", "usernames", *fields}:
-        return False
+        return None
     if "type" in value and value["type"] not in REF_TYPES:
+        return None
+    return value
+
+
+def restore(data: dict[str, Any], value: Any, fields: tuple[str, ...] = ()) -> bool:
+    """Put what :func:`kept` wrote back into ``data``; False (and nothing changed) when ``value``
+    is not what innoref writes, which the caller then keeps in extra as it is."""
+    if ours(value, fields) is None:
         return False
     for part in ("roles", "usernames"):
         lists = value.get(part, {})

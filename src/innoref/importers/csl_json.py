@@ -18,7 +18,7 @@ from typing import Any
 
 from innoref.editing import Candidate, Skipped
 from innoref.errors import InnorefError
-from innoref.formats._kept import restore
+from innoref.formats._kept import ours, restore
 from innoref.formats.apa import kind_description
 from innoref.formats.csl_json import KEPT, NOTE_FIELD, PERIODICAL, PRESS
 from innoref.formats.csl_json import TYPES as WRITTEN
@@ -37,6 +37,8 @@ TYPES = {
     "motion_picture": "film", "broadcast": "tvepisode", "song": "podcastepisode",
     "legislation": "misc",  # a law with its date code is read as one (documents.recognise)
 }
+# What innoref's export keeps in an item's custom (formats/csl_json.py).
+_OWN = KEPT + ("date", "journal", "booktitle", "genre", "note")
 _USABLE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_:.+/-]*$")
 NAMED = {"id", "citation-key", "type", "title", "title-short", "author", "editor", "issued", "publisher", "publisher-place",
          "collection-title", "collection-number", "number", "edition", "genre", "container-title", "volume",
@@ -156,8 +158,8 @@ def convert(item: dict[str, Any], notes: list[str]) -> dict[str, Any]:
         rtype = "article"  # an article in a journal, typed as CSL 1.0's generic article
     if rtype == "report" and PRESS.search(text("genre") or ""):
         rtype = "pressrelease"
-    custom = item.get("custom")
-    if isinstance(custom, dict) and custom.get("type") in WRITTEN:
+    custom = ours(item.get("custom"), _OWN)  # innoref's own, or None
+    if custom and "type" in custom:
         rtype = custom["type"]  # innoref's own kind, where CSL's type reads back as another
     data["type"] = rtype
     if kind and kind != WRITTEN.get(rtype):
@@ -212,7 +214,7 @@ def convert(item: dict[str, Any], notes: list[str]) -> dict[str, Any]:
     # the rest is the note. An annote (BibTeX's annotation, as pandoc and Citation.js read it) too.
     lines = []
     note = text("note") or ""
-    own_note = custom.get("note") if isinstance(custom, dict) else None
+    own_note = custom.get("note") if custom else None
     if isinstance(own_note, str) and note.startswith(own_note):
         note = note[len(own_note):]  # innoref's own note, kept whole in custom: the rest are fields
     for line in note.splitlines():
@@ -242,7 +244,7 @@ def convert(item: dict[str, Any], notes: list[str]) -> dict[str, Any]:
     if data.get("genre") and data["genre"] == kind_description(rtype, data.get("status")):
         del data["genre"]  # the kind's own description ("Film"), as innoref's export writes it for CSL's APA
     if rtype == "report" and data.get("genre") and "series" not in data and not (
-            isinstance(custom, dict) and "genre" in custom):
+            custom and "genre" in custom):
         data["series"] = data.pop("genre")  # a report's genre is its series: Fafo-rapport (Zotero's reportType)
     number, collection_number, issue = text("number"), text("collection-number"), text("issue")
     if number or collection_number:
@@ -276,7 +278,7 @@ def convert(item: dict[str, Any], notes: list[str]) -> dict[str, Any]:
     keywords = text("keyword")
     if keywords:
         data["keywords"] = [k.strip() for k in re.split(r"[,;]", keywords) if k.strip()]
-    if "custom" in item and not restore(data, item["custom"], KEPT + ("date", "journal", "booktitle", "genre", "note")):
+    if "custom" in item and not restore(data, item["custom"], _OWN):
         put_extra(data, "custom", _as_json(item["custom"]))
     for name in odd:
         put_extra(data, name, _as_json(item[name]))

@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from innoref.editing import Candidate, Skipped
-from innoref.formats._kept import restore
+from innoref.formats._kept import ours, restore
 from innoref.formats.apa import kind_description
 from innoref.formats.ris import EPISODES, IN_WORK, KEPT, KEPT_PREFIX, PERIODICAL
 from innoref.formats.ris import TYPES as WRITTEN
@@ -131,14 +131,14 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
     for line in values.get("N1", []):
         if line.startswith(KEPT_PREFIX):
             try:
-                own = json.loads(line[len(KEPT_PREFIX):])
+                own = ours(json.loads(line[len(KEPT_PREFIX):]), KEPT + _MORE)
             except ValueError:
                 own = None
             break
     genre_text = (values.get("M3") or [""])[0]
     if rtype == "report" and "press" in genre_text.lower():
         rtype = "pressrelease"
-    if isinstance(own, dict) and own.get("type") in WRITTEN:
+    if own and "type" in own:
         rtype = own["type"]
     data["type"] = rtype
     if kind != WRITTEN.get(rtype):
@@ -256,7 +256,7 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
     elif database:
         put_extra(data, "database", database)
     if rtype == "report" and data.get("genre") and "series" not in data and not (
-            isinstance(own, dict) and "genre" in own):
+            own and "genre" in own):
         data["series"] = data.pop("genre")  # a report's type (M3) is its series: Fafo-rapport
     urls = values.get("UR", [])
     used.add("UR")
@@ -298,7 +298,7 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
     notes_text = []
     # The note as innoref wrote it, kept whole in its own note when RIS could not hold it (line
     # breaks, or a line that reads as a field): its N1 line is that note, not a field.
-    kept_note = own.get("note") if isinstance(own, dict) and isinstance(own.get("note"), str) else None
+    kept_note = own.get("note") if own and isinstance(own.get("note"), str) else None
     for line in values.get("N1", []):
         extra = re.match(r"^extra\.([^:\s]+): (.*)$", line)  # innoref's own extra fields
         isbn = re.match(r"^ISBN: (\S+)$", line)
