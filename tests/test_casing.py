@@ -58,3 +58,17 @@ def test_innoref_reads_its_own_export_back_with_every_capital():
                     publisher="Palgrave", language="en")
     data = imported(render("biblatex", [ref]))
     assert data["title"] == "Managing Change in Local Government"  # its capitals are braced in the export
+
+
+def test_import_keep_case_keeps_titles_as_written(cli, tmp_path):
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    (folder / "literature.yaml").write_text("")
+    bib = tmp_path / "one.bib"
+    bib.write_text("@book{eriksen2012, title = {Managing Change in Local Government}, author = {Eriksen, Jon},"
+                   " year = 2012, publisher = {Palgrave}}\n")
+    kept = cli("import", str(bib), "--keep-case", "--dry-run", data=folder)
+    assert kept.exit_code == 0 and "sentence case" not in kept.stdout + kept.stderr
+    changed = cli("import", str(bib), data=folder)
+    assert "eriksen2012: title: put in sentence case, as APA writes it (9.19)" in changed.stdout
+    assert "Managing change in local government" in (folder / "literature.yaml").read_text()

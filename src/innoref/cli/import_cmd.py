@@ -20,6 +20,7 @@ def import_cli(
     dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Check and report everything, but write nothing.")] = False,
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", metavar="bibtex|csl-json|ris", autocompletion=complete.choices("bibtex", "csl-json", "ris"), help="bibtex, csl-json or ris, when the file name does not tell.")] = None,
     allow_duplicate: Annotated[bool, typer.Option("--allow-duplicate", help="Import entries even when the library (or the file) has the same work.")] = False,
+    keep_case: Annotated[bool, typer.Option("--keep-case", help="Keep BibTeX titles in title case as written (by default an English one is put in sentence case, as APA writes it, and reported).")] = False,
 ) -> None:
     """Import records from BibTeX/biblatex, CSL-JSON (Zotero) or RIS.
 
@@ -38,7 +39,7 @@ def import_cli(
 
     progress = DelayedProgress()
     try:
-        batch = read_file(file, fmt, progress)
+        batch = read_file(file, fmt, progress, keep_case=keep_case)
         report = editing.import_candidates(
             loc, batch.candidates, batch.skipped, theme=theme, dry_run=dry_run,
             allow_duplicate=allow_duplicate, progress=progress("checking and writing", len(batch.candidates)),

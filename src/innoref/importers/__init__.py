@@ -58,8 +58,10 @@ def format_of(path: Path, name: str | None = None) -> str:
     )
 
 
-def read_file(path: Path, fmt: str | None = None, progress: Progress | None = None) -> Batch:
-    """Read an import file into candidates (no library involved)."""
+def read_file(path: Path, fmt: str | None = None, progress: Progress | None = None, *,
+              keep_case: bool = False) -> Batch:
+    """Read an import file into candidates (no library involved). BibTeX's English title-case
+    titles are put in sentence case unless ``keep_case`` (the other formats keep titles as written)."""
     import importlib
 
     key = format_of(path, fmt)
@@ -68,6 +70,8 @@ def read_file(path: Path, fmt: str | None = None, progress: Progress | None = No
     except OSError as exc:
         raise InnorefError(f"{path}: cannot read: {exc.strerror}") from None
     module = importlib.import_module(f"innoref.importers.{key}")
+    if key == "bibtex":
+        return module.read(file_text(path, data), progress, keep_case=keep_case)
     return module.read(file_text(path, data), progress)
 
 

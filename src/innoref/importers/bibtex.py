@@ -394,7 +394,9 @@ def _failure(block) -> Skipped:
     return Skipped(what, reason, line)
 
 
-def read(text: str, progress: Progress | None = None) -> Batch:
+def read(text: str, progress: Progress | None = None, *, keep_case: bool = False) -> Batch:
+    """The entries of a .bib file as candidates; English title-case titles in sentence case
+    (APA 9.19) unless ``keep_case``."""
     import bibtexparser
     from bibtexparser import model
 
@@ -479,7 +481,7 @@ def read(text: str, progress: Progress | None = None) -> Batch:
             continue
         fields = _resolve(entry.key, fields, by_key, notes)
         try:
-            data = convert(kind, fields, decoder, notes)
+            data = convert(kind, fields, decoder, notes, keep_case=keep_case)
         except Exception as exc:  # noqa: BLE001 - one odd entry must not stop the import
             batch.skipped.append(Skipped(where, f"cannot read the entry ({type(exc).__name__}: {exc})", line))
             tick(1)
@@ -583,7 +585,7 @@ def _sentence_case(data: dict[str, Any], fields: dict[str, str], rtype: str, dec
         data[main] = _joined(texts[0], texts[1] if len(texts) > 1 else None)
         if data[main] != before:
             notes.append(f"{main}: put in sentence case, as APA writes it (9.19), from '{before}'; "
-                         "a word in braces in the .bib keeps its capitals")
+                         "a word in braces in the .bib keeps its capitals (import --keep-case keeps them all)")
 
 
 _PRESS_RELEASE = re.compile(r"press\s*release|presse?meld(?:ing|ning)", re.I)
@@ -634,7 +636,8 @@ def _joined(title: str, sub: str | None) -> str:
     return f"{title} {sub}" if title.rstrip()[-1:] in "?!:.;" else f"{title}: {sub}"
 
 
-def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str]) -> dict[str, Any]:
+def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str], *,
+            keep_case: bool = False) -> dict[str, Any]:
     """innoref field values from an entry's expanded fields."""
     from innoref.records import REF_TYPES
 
@@ -892,7 +895,8 @@ def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str
         put_extra(data, "language", language)
     if langid and langid_code != code:  # a langid that says something the language does not: kept
         put_extra(data, "langid", decoder.text(langid))
-    _sentence_case(data, fields, rtype, decoder, notes, swapped="origtitle" in used)
+    if not keep_case:
+        _sentence_case(data, fields, rtype, decoder, notes, swapped="origtitle" in used)
     keywords = take("keywords")
     if keywords:
         data["keywords"] = [k.strip() for k in re.split(r"[,;]", keywords) if k.strip()]
