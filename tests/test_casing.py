@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from innoref.formats import render
 from innoref.importers import bibtex
@@ -72,3 +76,13 @@ def test_import_keep_case_keeps_titles_as_written(cli, tmp_path):
     changed = cli("import", str(bib), data=folder)
     assert "eriksen2012: title: put in sentence case, as APA writes it (9.19)" in changed.stdout
     assert "Managing change in local government" in (folder / "literature.yaml").read_text()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("abcABC {}\\:-'\"é ")), max_size=40))
+def test_sentence_case_never_fails_and_only_changes_case(title):
+    from innoref.importers.casing import sentence_case
+
+    out = sentence_case(title, lambda text: text)
+    if out is not None:
+        assert re.sub(r"[{}\s]", "", out).lower() == re.sub(r"[{}\s]", "", title).lower()

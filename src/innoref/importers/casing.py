@@ -40,9 +40,11 @@ def segments(raw: str) -> list[tuple[str, bool]] | None:
     i = 0
     while i < len(raw):
         ch = raw[i]
+        if ch == "\\" and i + 1 == len(raw):
+            return None  # a backslash at the very end: not LaTeX innoref can case
         if ch == "\\":
             m = _CONTROL.match(raw, i)
-            assert m is not None
+            assert m is not None  # a backslash and at least one character after it
             buf.append(m.group(0))
             i = m.end()
             while i < len(raw) and raw[i] == "{":  # the macro's arguments: \"{o}, \emph{x}
