@@ -284,3 +284,11 @@ def test_same_year_et_al_ambiguity_names_enough_authors():
     d = reference(key="d", title="D", year=2017, authors=six[:4])
     assert cite([c], [c, d]) == "(Kapoor, Bloom, Montez, & Hill, 2017)"
     assert cite([c], [c, d], narrative=True, lang="nb") == "Kapoor, Bloom, Montez og Hill (2017)"
+
+
+def test_9_47_works_of_one_author_still_running_take_letters_as_undated_ones_do():
+    refs = [reference(key=k, type="podcast", title=t, authors=["Berg, Ola (Host)"], year=2018, date="2018/..",
+                      publisher="KS") for k, t in (("a", "Alpha"), ("b", "Beta"))]
+    assert [line(r, scope=refs, markup="text").split(" ")[3] for r in apa.ordered(refs)] == ["(2018–present-a).",
+                                                                                   "(2018–present-b)."]
+    assert cite(refs, refs) == "(Berg, 2018–present-a, 2018–present-b)"

@@ -325,3 +325,9 @@ def test_add_reports_the_text_it_wrote_in_the_files_style(make_library):
                           "    authors:\n    - {family: Nordmann, given: Kari}\n    year: 2024\n"
                           "    themes: [heltid-deltid]\n")
     assert (folder / "literature.yaml").read_text(encoding="utf-8").endswith("\n\n" + added.text)
+
+
+def test_salvage_refuses_what_it_cannot_set_aside():
+    """A rule about a value the record lacks (an NOU without its number) is an error, not a loop."""
+    with pytest.raises(InvalidInput, match="number"):
+        editing.salvage({"key": "x", "type": "nou", "title": "T"})

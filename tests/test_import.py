@@ -471,7 +471,7 @@ def test_bibtex_a_missing_comma_and_tex_math_and_a_full_journal_name(cli, empty,
     assert ref.journal == "Advances in Mathematics" and ref.extra["journal-abbreviation"] == "Adv. Math."
 
 
-def test_a_chapter_with_its_books_doi_is_not_a_duplicate_of_the_book(cli, tmp_path):
+def test_chapters_with_their_books_doi_are_not_duplicates_of_the_book_or_of_each_other(cli, tmp_path):
     folder = tmp_path / "lib"
     folder.mkdir()
     (folder / "literature.yaml").write_text("")
@@ -483,8 +483,8 @@ def test_a_chapter_with_its_books_doi_is_not_a_duplicate_of_the_book(cli, tmp_pa
                    " doi={10.1234/book}, publisher={P}}\n")
     result = cli("import", str(bib), data=folder)
     assert result.exit_code == 0, result.stderr
-    assert "imported 2, skipped 1" in result.stdout
-    assert "ch2: duplicate of ch (same DOI 10.1234/book)" in result.stdout
+    assert "imported 3, skipped 0" in result.stdout  # the book and two of its chapters
+    assert cli("import", str(bib), data=folder).stdout.startswith("imported 0, skipped 3")  # by DOI, by title
 
 
 def test_another_programs_custom_data_is_kept_not_read_as_innorefs(cli, tmp_path):
@@ -497,3 +497,21 @@ def test_another_programs_custom_data_is_kept_not_read_as_innorefs(cli, tmp_path
     assert cli("import", str(items), data=folder).exit_code == 0
     [ref] = load(folder).references()
     assert ref.type == "book" and ref.extra == {"custom": '{"type": "report", "zoteroKey": "ABC"}'}
+
+
+@pytest.mark.parametrize("name, text", [
+    ("nou.json", '[{"id": "x1", "type": "report", "title": "T", "custom": {"type": "nou"}}]'),
+    ("lov.ris", 'TY  - RPRT\nID  - x1\nTI  - T\nN1  - innoref: {"type": "lov"}\nER  - \n'),
+    ("nou.bib", "@techreport{x1, title = {T}, innoreftype = {nou}, year = 2016}\n"),
+    ("roles.json", '[{"id": "x1", "type": "book", "title": "T", "custom": {"roles": {"translators": []}}}]'),
+    ("space.bib", "@book{x1, title = {The Effects of Public Sector\\\nInnovation in Small Municipalities}, year = 2020}\n"),
+])
+def test_innorefs_own_marks_in_odd_places_import_without_a_traceback(cli, tmp_path, name, text):
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    (folder / "literature.yaml").write_text("")
+    path = tmp_path / name
+    path.write_text(text)
+    result = cli("import", str(path), data=folder)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "imported 1, skipped 0" in result.stdout

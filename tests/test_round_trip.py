@@ -71,3 +71,24 @@ def comparable(ref) -> dict:
 @given(ref=references())
 def test_innoref_reads_its_own_export_back_whole(fmt, ref):
     assert comparable(read_back(fmt, ref)) == expected(fmt, ref), render(fmt, [ref])
+
+
+def test_what_innoref_keeps_beside_the_fields_is_told_apart_from_look_alikes():
+    """A note that starts as innoref's own RIS note does, or as a field line of CSL's note; roles
+    with LaTeX specials; a web page's genre in classic BibTeX; each comes back as it was."""
+    from innoref.models import reference
+
+    ep = reference(key="ep", type="tvepisode", title="Ep one", year=2019, authors=["Berg, Ola (Director)"],
+                   booktitle="Series", note='innoref: {"type": "film"} and more')
+    assert comparable(read_back("ris", ep)) == comparable(ep)
+    assert comparable(read_back("csl-json", ep)) == comparable(ep)
+    video = reference(key="v", type="video", title="V", year=2020, publisher="YouTube",
+                      authors=["Nord, Kari (Writer & Director)", "Berg, Ola [Kommunekanalen Øst]"])
+    assert comparable(read_back("biblatex", video)) == comparable(video)
+    preprint = reference(key="p", type="preprint", title="A test", year=2019, authors=["Berg, Ola"],
+                         genre="Working paper", publisher="SocArXiv")
+    for fmt in ("bibtex", "biblatex"):
+        batch = importlib.import_module("innoref.importers.bibtex").read(render(fmt, [preprint]))
+        assert batch.candidates[0].data["genre"] == "Working paper", fmt
+    note = reference(key="n", type="report", title="T", note="First paragraph.\n\nSecond: a line that reads as one")
+    assert comparable(read_back("csl-json", note)) == comparable(note)

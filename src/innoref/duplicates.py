@@ -43,7 +43,6 @@ def norm_text(text: str) -> str:
 
 # A chapter or an entry shares its book's ISBN and may carry its DOI: neither makes it the book.
 PARTS = frozenset({"chapter", "entry"})
-PART = " (part)"  # how a part's DOI is kept apart from the same DOI on a whole work
 
 
 def norm_doi(doi: str | None) -> str | None:
@@ -87,9 +86,9 @@ class Facts:
             creator = norm_text(p.name if p.name is not None else str(p.family))
         from innoref.documents import identity, is_public
 
-        doi = norm_doi(ref.doi)
-        if doi and ref.type in PARTS:
-            doi += PART  # a chapter may carry its book's DOI: the same DOI on a part is another part
+        # A chapter or an entry may carry its book's DOI, as it carries its ISBN: neither tells one
+        # part from another (the same part twice is found by title, year and author).
+        doi = norm_doi(ref.doi) if ref.type not in PARTS else None
         return cls(ref.key, ref.title, ref.year, creator, doi,
                    norm_isbn(ref.isbn) if ref.type not in PARTS else None,
                    identity(ref) if is_public(ref.type) else None)
@@ -241,7 +240,7 @@ class DuplicateIndex:
         """The record already there that ``item`` duplicates, if any (not ``ignore``)."""
         f = item if isinstance(item, Facts) else Facts.of(item)
         if f.doi and self.by_doi.get(f.doi, ignore) != ignore:
-            return Duplicate(self.by_doi[f.doi], f"same DOI {f.doi.removesuffix(PART)}")
+            return Duplicate(self.by_doi[f.doi], f"same DOI {f.doi}")
         if f.isbn and self.by_isbn.get(f.isbn, ignore) != ignore:
             return Duplicate(self.by_isbn[f.isbn], f"same ISBN {getattr(item, 'isbn', f.isbn)}")
         if f.doc and self.by_doc.get(f.doc, ignore) != ignore:

@@ -175,6 +175,8 @@ def salvage(data: dict[str, Any]) -> tuple["Reference", list[str]]:
             else:
                 extra[target] = shown
             notes.append(f"{where}: {message}; kept in extra.{target}")
+        if not drop:  # a rule about a value the record lacks (an NOU without its number): nothing to set aside
+            raise invalid([f"{_loc(loc)}: {m}" if loc else m for loc, m, _ in errors])
         for name, positions in drop.items():
             if positions:
                 data[name] = [v for i, v in enumerate(data[name]) if i not in positions]

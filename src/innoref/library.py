@@ -255,13 +255,13 @@ class Library:
     def duplicates(self, ref: "Reference", *, ignore: str | None = None) -> tuple["Duplicate | None", list["Near"]]:
         """The record ``ref`` would duplicate (same DOI, ISBN, or title, year and first author), and
         records whose titles are a typo or two away; ``ignore`` is the record's own key (edit)."""
-        from innoref.duplicates import PART, SHIFT, Duplicate, Facts, near_among
+        from innoref.duplicates import SHIFT, Duplicate, Facts, near_among
 
         mine = Facts.of(ref)
         dup = None
         if mine.doi:
             hit = self.facts("r.doi = ? AND r.key IS NOT ?", (mine.doi, ignore))
-            dup = dup or (Duplicate(hit[0].key, f"same DOI {mine.doi.removesuffix(PART)}") if hit else None)
+            dup = dup or (Duplicate(hit[0].key, f"same DOI {mine.doi}") if hit else None)
         if mine.isbn and dup is None:
             hit = self.facts("r.isbn = ? AND r.key IS NOT ?", (mine.isbn, ignore))
             dup = Duplicate(hit[0].key, f"same ISBN {ref.isbn}") if hit else None

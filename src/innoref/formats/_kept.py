@@ -43,12 +43,13 @@ def kept(ref: "Reference", read_back_as: str, fields: tuple[str, ...] = ()) -> d
 def ours(value: Any, fields: tuple[str, ...] = ()) -> dict[str, Any] | None:
     """``value`` when it has the shape :func:`kept` writes (its names, a kind innoref knows), else
     None: another program's data of the same name is not read as innoref's."""
+    from innoref.documents import is_public
     from innoref.records import REF_TYPES
 
     if not isinstance(value, dict) or not set(value) <= {"type", "roles", "usernames", *fields}:
         return None
-    if "type" in value and value["type"] not in REF_TYPES:
-        return None
+    if "type" in value and (value["type"] not in REF_TYPES or is_public(value["type"])):
+        return None  # a public document is known by its designation: innoref never marks one
     return value
 
 
@@ -68,7 +69,7 @@ def restore(data: dict[str, Any], value: Any, fields: tuple[str, ...] = ()) -> b
         return False
     for part in ("roles", "usernames"):
         for name, values in value.get(part, {}).items():
-            for person, text in zip(data[name], values):
+            for person, text in zip(data.get(name, []), values):
                 if text:
                     person[part[:-1]] = text
     data.update({k: v for k, v in value.items() if k not in ("roles", "usernames")})

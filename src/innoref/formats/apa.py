@@ -396,8 +396,8 @@ def year_text(ref: "Reference", t: Terms, suffix: str) -> str:
         return t.no_date + (f"-{suffix}" if suffix else "")
     if ref.date and "/" in ref.date:
         start, end = ref.date.split("/")
-        if end == "..":
-            return f"{ref.year}\u2013{t.present}"
+        if end == "..":  # letters as after "n.d." (APA 9.47): "2018–present-a"
+            return f"{ref.year}\u2013{t.present}" + (f"-{suffix}" if suffix else "")
         if end[:4] != start[:4] and ref.type not in DATED:
             return f"{ref.year}\u2013{end[:4]}{suffix}"
     return f"{ref.year}{suffix}"

@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
+from innoref.documents import is_public
 from innoref.editing import Candidate, Skipped
 from innoref.errors import InnorefError
 from innoref.formats import biblatex as biblatex_export
@@ -566,8 +567,6 @@ def _sentence_case(data: dict[str, Any], fields: dict[str, str], rtype: str, dec
     as APA writes them (9.19), its braced words kept (importers/casing.py); the change is reported."""
     from innoref.importers.casing import sentence_case
 
-    from innoref.documents import is_public
-
     if not str(data.get("language") or "en").startswith("en") or is_public(rtype):
         return
     targets = [("title", "subtitle")] if not swapped else []
@@ -594,7 +593,7 @@ _ANNOTATION_ITEM = re.compile(r'^\s*(\d+)\s*=\s*(?:"([^"]*)"|([^";]*?))\s*$')
 
 
 def _annotate(persons: list[dict[str, str]], name: str, fields: dict[str, str], used: set[str],
-              notes: list[str]) -> None:
+              decoder: "Decoder") -> None:
     """biber's item annotations of a name list that APA prints: ``author+an:role = {1=director}``
     (APA 9.10) and ``author+an:username = {1="Kommunekanalen"}`` (9.8)."""
     for part in ("role", "username"):
@@ -606,7 +605,7 @@ def _annotate(persons: list[dict[str, str]], name: str, fields: dict[str, str], 
             continue  # not an annotation innoref reads: kept in extra as written
         used.add(field)
         for m in items:
-            persons[int(m.group(1)) - 1][part] = m.group(2) if m.group(2) is not None else m.group(3)
+            persons[int(m.group(1)) - 1][part] = decoder.text(m.group(2) if m.group(2) is not None else m.group(3))
 
 
 def _braced_whole(text: str) -> bool:
@@ -648,7 +647,8 @@ def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str
     if (kind, subtype.lower()) in READ_SUBTYPES:
         used.add("entrysubtype")  # it said which kind: biblatex-apa's nonacademic, film, podcast
     marked = fields.get(KIND_FIELD, "").strip().lower()
-    if marked in REF_TYPES:  # innoref's own export says which kind
+    if marked in REF_TYPES and not is_public(marked):  # innoref's own export says which kind (never of a
+        # public document, which is known by its designation)
         rtype = marked
         used.add(KIND_FIELD)
     elif kind == "inbook" and "booktitle" not in fields:
@@ -688,7 +688,7 @@ def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str
         if name in fields and model not in data:
             used.add(name)
             persons, others = people(fields[name], decoder, name, notes)
-            _annotate(persons, name, fields, used, notes)
+            _annotate(persons, name, fields, used, decoder)
             if persons:
                 data[model] = persons
             if others:
@@ -819,8 +819,8 @@ def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str
             data["genre"] = THESIS_TYPES.get(kind_text.lower(), kind_text)
         elif rtype == "misc" and kind_text.strip().lower() == "web page":
             data["type"] = rtype = "webpage"  # classic BibTeX has no @online: innoref writes a web page so
-        elif rtype == "misc" and "genre" not in data:
-            data["genre"] = kind_text
+        elif WRITTEN_AS.get(rtype, rtype) in ("misc", "webpage") and "genre" not in data:
+            data["genre"] = kind_text  # classic BibTeX's @misc: innoref writes a web page's genre so
         else:
             put_extra(data, "type", kind_text)
     elif rtype == "thesis" and kind in THESIS_TYPES:

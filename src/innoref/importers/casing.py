@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-_CONTROL = re.compile(r"\\(?:[A-Za-z]+|.)\s*")
+_CONTROL = re.compile(r"\\(?:[A-Za-z]+|.)\s*", re.S)  # "\\" then a line break is a control space
 _WORD = re.compile(r"\S+")
 _ENDS_CLAUSE = re.compile(r"[:?!\u2013\u2014]$|^[\u2013\u2014-]{1,3}$")
 SMALL = 4  # words shorter than this (a, of, the, and) say nothing about title case

@@ -221,9 +221,10 @@ def convert(item: dict[str, Any], notes: list[str]) -> dict[str, Any]:
         named = NOTE_FIELD.match(line)
         if named and named.group(1) not in NAMED:
             put_extra(data, named.group(1), named.group(2))
-        elif line.strip():
-            lines.append(line)
+        else:
+            lines.append(line)  # blank lines too: a note's paragraphs
     annote = text("annote")
+    lines = "\n".join(lines).strip("\n").split("\n") if any(line.strip() for line in lines) else []
     if lines or annote:
         data["note"] = "\n".join(lines) if lines else annote
         if lines and annote:

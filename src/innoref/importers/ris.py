@@ -127,14 +127,15 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
     rtype = TYPES.get(kind, "misc")
     # innoref's own note of what RIS has no tag for (formats/ris.py): the kind first, which
     # decides where T2 and IS go.
+    # It is the last N1 line that starts so: a note of the user's may start so too.
     own: Any = None
-    for line in values.get("N1", []):
-        if line.startswith(KEPT_PREFIX):
-            try:
-                own = ours(json.loads(line[len(KEPT_PREFIX):]), KEPT + _MORE)
-            except ValueError:
-                own = None
-            break
+    own_line = next((i for i in range(len(values.get("N1", [])) - 1, -1, -1)
+                     if values["N1"][i].startswith(KEPT_PREFIX)), None)
+    if own_line is not None:
+        try:
+            own = ours(json.loads(values["N1"][own_line][len(KEPT_PREFIX):]), KEPT + _MORE)
+        except ValueError:
+            own = None
     genre_text = (values.get("M3") or [""])[0]
     if rtype == "report" and "press" in genre_text.lower():
         rtype = "pressrelease"
@@ -299,16 +300,15 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
     # The note as innoref wrote it, kept whole in its own note when RIS could not hold it (line
     # breaks, or a line that reads as a field): its N1 line is that note, not a field.
     kept_note = own.get("note") if own and isinstance(own.get("note"), str) else None
-    for line in values.get("N1", []):
+    for i, line in enumerate(values.get("N1", [])):
         extra = re.match(r"^extra\.([^:\s]+): (.*)$", line)  # innoref's own extra fields
         isbn = re.match(r"^ISBN: (\S+)$", line)
         if kept_note is not None and line == " ".join(kept_note.split()):
             kept_note = None
-        elif line.startswith(KEPT_PREFIX) and own is not None:
+        elif i == own_line and own is not None:
             if not restore(data, own, KEPT + _MORE):
                 put_extra(data, "innoref", line[len(KEPT_PREFIX):])
                 notes.append("an innoref note that innoref did not write; kept in extra.innoref")
-            own = None
         elif extra:
             put_extra(data, extra.group(1), extra.group(2))
         elif isbn and isbn_in(isbn.group(1)) and "isbn" not in data:
