@@ -292,3 +292,22 @@ def test_9_47_works_of_one_author_still_running_take_letters_as_undated_ones_do(
     assert [line(r, scope=refs, markup="text").split(" ")[3] for r in apa.ordered(refs)] == ["(2018–present-a).",
                                                                                    "(2018–present-b)."]
     assert cite(refs, refs) == "(Berg, 2018–present-a, 2018–present-b)"
+
+
+def test_9_47_letters_go_by_the_date_as_printed():
+    """A 2018 book, a podcast running since 2018 and three works in press by one author: only the
+    works in press share a date, so only they take letters."""
+    base = dict(authors=["Vik, Ola"], publisher="P")
+    refs = [reference(key="b", type="book", title="Book", year=2018, **base),
+            reference(key="p", type="podcast", title="Podcast", year=2018, date="2018/..", **base),
+            *[reference(key=f"m{i}", type="manuscript", title=t, year=y, status="in press", **base)
+              for i, (t, y) in enumerate((("Alpha", 2018), ("Beta", 2019), ("Gamma", None)))]]
+    dates = sorted(line(r, scope=refs, markup="text").removeprefix("Vik, O. ").split(". ")[0] + "." for r in refs)
+    assert dates == ["(2018).", "(2018–present).", "(in press-a).", "(in press-b).", "(in press-c)."]
+
+
+def test_9_14_a_dated_works_days_across_a_years_end():
+    ref = reference(key="c", type="presentation", title="T", authors=["Berg, Eva"], year=2019,
+                    date="2019-12-30/2020-01-02", event="Vinterkonferansen", place="Tromsø")
+    assert line(ref, markup="text").startswith("Berg, E. (2019, December 30–2020, January 2). T")
+    assert line(ref, lang="nb", markup="text").startswith("Berg, E. (2019, 30. desember–2020, 2. januar). T")

@@ -515,3 +515,15 @@ def test_innorefs_own_marks_in_odd_places_import_without_a_traceback(cli, tmp_pa
     result = cli("import", str(path), data=folder)
     assert result.exit_code == 0, result.stdout + result.stderr
     assert "imported 1, skipped 0" in result.stdout
+
+
+def test_innorefs_own_json_export_imports_as_the_same_records(cli, library, tmp_path):
+    exported = tmp_path / "all.json"
+    assert cli("export", "-f", "json", "-o", str(exported), data=library).exit_code == 0
+    folder = tmp_path / "again"
+    folder.mkdir()
+    (folder / "literature.yaml").write_text("")
+    (folder / "themes.yaml").write_text((library / "themes.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    result = cli("import", str(exported), data=folder)
+    assert result.exit_code == 0 and "skipped 0" in result.stdout, result.stdout
+    assert [r.to_data() for r in load(folder).references()] == [r.to_data() for r in load(library).references()]

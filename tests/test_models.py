@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from pydantic import ValidationError
 
@@ -143,3 +145,14 @@ _given_name = st.lists(st.one_of(_word, st.builds(lambda a, b: f"{a}-{b}", _word
 def test_person_text_form_round_trips(family, given_, particle, suffix):
     person = Person(family=family, given=given_, particle=particle, suffix=suffix)
     assert validate_person(person.display()) == person
+
+
+@pytest.mark.parametrize("fields, message", [
+    ({"date": "2019-11-21/2019-11"}, "write both ends alike"),
+    ({"date": "2019-11/2019-11"}, "ends where it starts"),
+    ({"date": "2019-11-22/2019-11-21"}, "ends before it starts"),
+    ({"origyear": 2020}, "the original work (2020) cannot be later than this one (2018)"),
+])
+def test_ranges_and_original_years_that_cannot_be(fields, message):
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        validate_reference({"key": "k", "type": "book", "title": "T", "year": 2018, **fields})

@@ -198,3 +198,10 @@ def test_a_quoted_phrase_finds_a_person_by_name_as_written_either_way(make_libra
         assert found.exit_code == 0, (query, found.stdout, found.stderr)
         assert keys_of(found)[0] == "berg2019kommune", query
         assert "other2020" not in keys_of(found) or not query.startswith(('"', "author")), query
+
+
+def test_a_field_name_with_an_underscore_is_a_field(library, cli):
+    result = cli("search", "short_title:laeringsnettverk", data=library)
+    assert keys_of(result) == ["moland2013laeringsnettverk"], result.stdout + result.stderr
+    wrong = cli("search", "no_such:x", data=library)
+    assert wrong.exit_code == 2 and "no_such" in wrong.stderr

@@ -158,3 +158,8 @@ def test_json_shape(shipped):
     assert data["identifiers"] == {"doi": 0, "url": 0, "isbn": 2, "no_link": 7}
     assert data["availability"] == {"with_note": 1, "print_only": 1}
     assert data["lacking"] == [] and data["lacking_counts"] == {}
+
+
+def test_work_in_press_needs_no_year():
+    record = ref("k", type="manuscript", authors=PERSON, status="in press")
+    assert lacking_fields(record) == ()

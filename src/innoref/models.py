@@ -243,8 +243,12 @@ class ReferenceModel(BaseModel):
             _real_date(start)
             if end != "..":
                 _real_date(end)
-                if end < start[:len(end)]:
-                    raise ValueError(f"'{v}' ends before it starts")
+                if len(end) != len(start):
+                    raise ValueError(f"'{v}': write both ends alike: 2019-11-21/2019-11-22, 2019-11/2019-12 or "
+                                     "2019/2020")
+                if end <= start:
+                    raise ValueError(f"'{v}' ends before it starts" if end < start else
+                                     f"'{v}' ends where it starts: write the date alone")
             return v
         if not _DATE.fullmatch(v):
             more = ", or a range: 2019-11-21/2019-11-22, 2018/.." if info.field_name == "date" else ""
@@ -257,6 +261,14 @@ class ReferenceModel(BaseModel):
     def _origyear_text(cls, v: Any) -> Any:
         if isinstance(v, str) and v.strip().isdigit():
             return int(v.strip())
+        return v
+
+    @field_validator("origyear")
+    @classmethod
+    def _origyear_before(cls, v: int | None, info: Any) -> int | None:
+        year = info.data.get("year")
+        if v is not None and year is not None and v > year:
+            raise ValueError(f"the original work ({v}) cannot be later than this one ({year})")
         return v
 
     @field_validator("status", mode="before")

@@ -45,7 +45,7 @@ __all__ = ["FIELDS", "Query", "QueryError", "parse_query", "field_predicate", "M
 
 # A term this long (after folding) also matches inside a word.
 MIN_INWORD = 4
-_FIELD = re.compile(r"([A-Za-z]+):")
+_FIELD = re.compile(r"([A-Za-z][A-Za-z_]*):")  # short_title: too
 _YEAR = re.compile(r"^(?:(?P<op>>=|<=|>|<)?(?P<one>\d{1,4})|(?P<lo>\d{1,4})?\.\.(?P<hi>\d{1,4})?)$")
 _KEYWORDS = ("OR", "AND", "NOT")
 

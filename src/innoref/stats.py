@@ -112,7 +112,7 @@ def lacking_fields(record: Any) -> tuple[str, ...]:
         return tuple(name for name in ("publisher",) if kind not in ("lov", "forskrift") and not get(name))
     if not creators:
         out.append("authors")
-    if get("year") is None:
+    if get("year") is None and get("status") != "in press":  # work in press has no year yet (APA 9.16)
         out.append("year")
     group_author = bool(creators) and bool(_getter(creators[0])("name"))
     for name in APA_NEEDS.get(kind, ()):

@@ -308,7 +308,8 @@ def year_suffixes(refs: Iterable["Reference"], lang: str = "en") -> dict[str, st
     """
     groups: dict[tuple, list["Reference"]] = {}
     for ref in refs:
-        groups.setdefault((_identity(ref), ref.year), []).append(ref)
+        # By the date as printed: "2018", "2018–present", "in press" and "n.d." are each their own.
+        groups.setdefault((_identity(ref), year_text(ref, TERMS["en"], "")), []).append(ref)
     out: dict[str, str] = {}
     for members in groups.values():
         if len(members) < 2:
@@ -439,6 +440,8 @@ def date(ctx: Ctx) -> Rich:
             within = _range_text(ctx.t, start, end)
             if within:
                 text += ", " + within
+        elif end and end != ".." and len(start) >= 7:  # across a year's end: "2019, December 30–2020, January 2"
+            text += f", {_day_month(ctx.t, start)}\u2013{end[:4]}, {_day_month(ctx.t, end)}"
         elif not end and len(start) >= 7:
             text += ", " + _day_month(ctx.t, start)
     return String(f"({text})")

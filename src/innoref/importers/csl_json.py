@@ -1,4 +1,5 @@
-"""CSL-JSON files (.json, as Zotero, Mendeley and citeproc-js write them) into records.
+"""CSL-JSON files (.json, as Zotero, Mendeley and citeproc-js write them) into records; and
+innoref's own ``export --format json``, read as the records it holds.
 
 A file is a JSON array of items (a single item, or ``{"items": [...]}``, is read
 too). Item types map to innoref's (``article-journal`` -> article,
@@ -292,6 +293,25 @@ def convert(item: dict[str, Any], notes: list[str]) -> dict[str, Any]:
     return data
 
 
+def _innoref_record(item: Any) -> bool:
+    """An item of innoref's own ``export --format json``: a record by its key, with a kind of innoref's."""
+    from innoref.records import REF_TYPES
+
+    return isinstance(item, dict) and isinstance(item.get("key"), str) and item.get("type") in REF_TYPES \
+        and "id" not in item and "citation-key" not in item
+
+
+def _records(doc: list[dict[str, Any]], progress: Progress | None) -> Batch:
+    """innoref's own JSON records, field for field as in literature.yaml (checked as any import is)."""
+    batch = Batch()
+    tick = progress("reading records", len(doc)) if progress else (lambda n: None)
+    for n, item in enumerate(doc, start=1):
+        data = {k: v for k, v in item.items() if k != "key"}
+        batch.candidates.append(Candidate(item["key"], data, item["key"], [], rank=len(item), line=n))
+        tick(1)
+    return batch
+
+
 def read(text: str, progress: Progress | None = None) -> Batch:
     try:
         doc = json.loads(text)
@@ -303,6 +323,8 @@ def read(text: str, progress: Progress | None = None) -> Batch:
         doc = doc.get("items", [doc]) if "items" in doc or "type" in doc or "title" in doc else None
     if not isinstance(doc, list):
         raise InnorefError("a CSL-JSON file holds a list of items ([{\"type\": ..., \"title\": ...}, ...])")
+    if doc and all(_innoref_record(item) for item in doc):
+        return _records(doc, progress)
     batch = Batch()
     tick = progress("reading items", len(doc)) if progress else (lambda n: None)
     for n, item in enumerate(doc, start=1):
