@@ -311,3 +311,11 @@ def test_9_14_a_dated_works_days_across_a_years_end():
                     date="2019-12-30/2020-01-02", event="Vinterkonferansen", place="Tromsø")
     assert line(ref, markup="text").startswith("Berg, E. (2019, December 30–2020, January 2). T")
     assert line(ref, lang="nb", markup="text").startswith("Berg, E. (2019, 30. desember–2020, 2. januar). T")
+
+
+def test_10_8_a_manuscript_by_its_status():
+    words = {status: line(reference(key="m", type="manuscript", title="T", authors=["Dahl, Jon"], year=2024,
+                                    status=status), markup="text") for status in (None, "submitted", "in press")}
+    assert words[None] == "Dahl, J. (2024). T [Unpublished manuscript]."
+    assert words["submitted"] == "Dahl, J. (2024). T [Manuscript submitted for publication]."
+    assert words["in press"] == "Dahl, J. (in press). T."

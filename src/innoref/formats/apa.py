@@ -594,8 +594,8 @@ def kind_description(ref_type: str, status: str | None, terms: Terms | None = No
     its status, in English unless ``terms`` say otherwise; None for a kind that has none. Exports
     write it where a record has no genre."""
     t = terms or TERMS["en"]
-    if ref_type == "manuscript":
-        return t.manuscripts.get(status, t.manuscripts[None])
+    if ref_type == "manuscript":  # one in press is no longer unpublished: "(in press)" says it (APA 9.16)
+        return None if status == "in press" else t.manuscripts.get(status, t.manuscripts[None])
     return t.descriptions.get(ref_type)
 
 
