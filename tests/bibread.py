@@ -55,7 +55,7 @@ def read(text: str, module) -> list[Reference]:
     library = bibtexparser.parse_string(text)
     assert not library.failed_blocks, [b.error for b in library.failed_blocks]
     plain = ("report", "book", "article", "chapter", "thesis", "webpage", "misc", "entry", "presentation",
-             "dataset", "software", "manuscript", "video")
+             "dataset", "software", "manuscript", "video", "specialissue")
     types: dict = {}
     for k, v in module.ENTRY_TYPES.items():  # @incollection: a chapter, unless innoreftype says an entry
         if k in plain:
@@ -81,6 +81,8 @@ def read(text: str, module) -> list[Reference]:
             back.setdefault(module.DIALECT.field_name(model_field, kind), model_field)
         if kind == "thesis" and "publisher" in fields:  # a thesis in a database: institution is the university
             back[module.DIALECT.field_name("institution", kind)] = "institution"
+        if kind == "specialissue" and fields.get("issuetitle") and fields["issuetitle"].value == "Special issue":
+            entry.pop("issuetitle")  # biblatex-apa's label of every special issue, not a genre of its own
         data: dict = {"key": entry.key, "type": kind, "extra": {}}
         annotations = {}
         for f in entry.fields:

@@ -142,7 +142,7 @@ def test_without_a_terminal_it_does_not_prompt(cli, library):
     ("--date", "2024-02-30", "date: '2024-02-30' is not a real date"),
     ("--accessed", "1. mai", "accessed: '1. mai' is not a date written YYYY, YYYY-MM or YYYY-MM-DD"),
     ("--lang", "norsk bokmål", "language: 'norsk bokmål' is not a language code"),
-    ("--type", "rapport", "type: 'rapport' is not a type (did you mean report?); the types are report, book, article, chapter, thesis, webpage, magazine, newspaper, blogpost, entry, pressrelease, presentation, dataset, software, preprint, manuscript, film, tvepisode, video, podcast, podcastepisode, nou, meld, prop, innst, lov, forskrift, misc"),
+    ("--type", "rapport", "type: 'rapport' is not a type (did you mean report?); the types are report, book, article, chapter, thesis, webpage, magazine, newspaper, blogpost, specialissue, entry, pressrelease, presentation, dataset, software, preprint, manuscript, film, tvepisode, video, podcast, podcastepisode, nou, meld, prop, innst, lov, forskrift, misc"),
     ("--year", "1200", "year: year 1200 is not between 1450 and"),
     ("--theme", "heltid", "themes: 'heltid' is not a theme in themes.yaml (did you mean 'heltid-deltid'?)"),
     ("--key", "a key", "key: a key may not contain spaces"),

@@ -39,11 +39,6 @@ EN_DIFFERENCES = {
     "report-number-only": ([("(No. 7)", "(Report No. 7)")],
                            "APA 10.4's template: '(Report No. 123)' when a report has a number and no series"),
     # What innoref does not model, or keeps as it is written.
-    "journal-special-issue": (
-        [("Innovation in the public sector [Special issue]. *Scandinavian Review of Public Policy*, *9*(2).",
-          "*Innovation in the public sector* (Vol. 9).")],
-        "a special issue (APA 10.1 Example 12, biblatex-apa's @periodical) is no innoref type: it is imported "
-        "as misc"),
     "blog-post": (
         [("(2018, September 15). Hva er tjenestedesign i en kommune? *Innovasjonsbloggen*.",
           "(2018). *Hva er tjenestedesign i en kommune?* Innovasjonsbloggen.")],
@@ -84,9 +79,6 @@ NORWEGIAN_GAPS = {
 NO_DIFFERENCES = {
     "report-group-author-publisher": EN_DIFFERENCES["report-group-author-publisher"],
     "report-number-only": ([("(Nr. 7)", "(Rapport nr. 7)")], EN_DIFFERENCES["report-number-only"][1]),
-    "journal-special-issue": (
-        [("Innovation in the public sector [Special issue]. *Scandinavian Review of Public Policy*, *9*(2).",
-          "*Innovation in the public sector* (Bd. 9).")], EN_DIFFERENCES["journal-special-issue"][1]),
     "blog-post": (
         [("(2018, 15. september). Hva er tjenestedesign i en kommune? *Innovasjonsbloggen*.",
           "(2018). *Hva er tjenestedesign i en kommune?* Innovasjonsbloggen.")], EN_DIFFERENCES["blog-post"][1]),

@@ -37,26 +37,28 @@ CUSTOM = "roles and usernames (biber's annotations) and a translated title (engl
 LIMITS: dict[tuple[str, str], dict[str, str]] = {
     ("pandoc", "bibtex"): {
         "type": "a @misc (a web page, a law, a document, a blog post, a presentation) is read with no type; "
-                "a magazine or newspaper article as a journal article",
+                "a magazine or newspaper article, or a special issue, as a journal article",
         "report": "LaTeX in a report's type is not decoded (`--` stays two hyphens); a press release's kind is not read",
         "number": "a @misc's number (a law's date code) is not read",
         "title": "a title starting in lower case (software) is capitalised",
         "custom": CUSTOM,
         "container-title": "the series of a TV or podcast episode (@misc booktitle) is not read",
         "event-title": "eventtitle is not read",
-        "genre": "a presentation's kind (@misc type) is not read",
+        "genre": "the kind of a presentation (@misc type) or a special issue (genre) is not read",
         "original-date": "originalyear is not read",
         "archive": "a thesis's database is read into its university (publisher)",
         "publisher": "a thesis's database is read into its university (publisher)",
     },
     ("pandoc", "biblatex"): {
-        "type": "a @misc is read with no type; a nonacademic article as a journal article; @presentation, "
-                "@software and @online (a preprint) are not read as such",
-        "container-title": "a blog (organization) and an episode's series (maintitle) are not read as the container",
-        "title": "an episode's series (maintitle) is read as its title; a title starting in lower case is capitalised",
+        "type": "a @misc is read with no type; a nonacademic article and a @periodical as journal articles; "
+                "@presentation, @software and @online (a preprint) are not read as such",
+        "container-title": "a blog (organization) and an episode's series (maintitle) are not read as the container; "
+                           "a @periodical's title is read as its journal",
+        "title": "an episode's series (maintitle), and a @periodical's issuetitle, are read as its title; a title "
+                 "starting in lower case is capitalised",
         "report": "a press release's kind (titleaddon) is not read",
         "event-title": "eventtitle is not read",
-        "genre": "a presentation's kind (titleaddon) is not read",
+        "genre": "the kind of a presentation (titleaddon) or a special issue (issuetitle) is not read",
         "editor": "an executive producer (execproducer) is not read",
         "custom": CUSTOM,
         "archive": "a thesis's database is read into its university (publisher)",
@@ -67,26 +69,28 @@ LIMITS: dict[tuple[str, str], dict[str, str]] = {
     },
     ("pandoc3", "bibtex"): {
         "type": "a @misc (a web page, a law, a document, a blog post, a presentation) is read with no type; "
-                "a magazine or newspaper article as a journal article",
+                "a magazine or newspaper article, or a special issue, as a journal article",
         "report": "LaTeX in a report's type is not decoded (`--` stays two hyphens); a press release's kind is not read",
         "number": "a @misc's number (a law's date code) is not read",
         "title": "a title starting in lower case (software) is capitalised",
         "custom": CUSTOM,
         "container-title": "the series of a TV or podcast episode (@misc booktitle) is not read",
         "event-title": "eventtitle is not read",
-        "genre": "a presentation's kind (@misc type) is not read",
+        "genre": "the kind of a presentation (@misc type) or a special issue (genre) is not read",
         "original-date": "originalyear is not read",
         "archive": "a thesis's database is read into its university (publisher)",
         "publisher": "a thesis's database is read into its university (publisher)",
     },
     ("pandoc3", "biblatex"): {
-        "type": "a @misc is read with no type; a nonacademic article as a journal article; @presentation "
-                "and @online (a preprint) are not read as such",
-        "container-title": "a blog (organization) and an episode's series (maintitle) are not read as the container",
-        "title": "an episode's series (maintitle) is read as its title; a title starting in lower case is capitalised",
+        "type": "a @misc is read with no type; a nonacademic article and a @periodical as journal articles; "
+                "@presentation and @online (a preprint) are not read as such",
+        "container-title": "a blog (organization) and an episode's series (maintitle) are not read as the container; "
+                           "a @periodical's title is read as its journal",
+        "title": "an episode's series (maintitle), and a @periodical's issuetitle, are read as its title; a title "
+                 "starting in lower case is capitalised",
         "report": "a press release's kind (titleaddon) is not read",
         "event-title": "eventtitle is not read",
-        "genre": "a presentation's kind (titleaddon) is not read",
+        "genre": "the kind of a presentation (titleaddon) or a special issue (issuetitle) is not read",
         "editor": "an executive producer (execproducer) is not read",
         "custom": CUSTOM,
         "archive": "a thesis's database is read into its university (publisher)",
@@ -101,10 +105,10 @@ LIMITS: dict[tuple[str, str], dict[str, str]] = {
         "publisher-place": "CY is not read",
         "issued": "DA (the full date) is not read: the year only",
         "collection-title": "T3 (a series) is not read",
-        "genre": "M3 (a thesis's or presentation's kind) is not read",
+        "genre": "M3 (the kind of a thesis, a presentation or a special issue) is not read",
         "accessed": "Y2 (the access date) is not read",
         "type": "ELEC is read as misc, GEN as entry, SLIDE as graphic, COMP as program, UNPB as unpublished, "
-                "MPCT as motion-picture: names that are not CSL's",
+                "MPCT as motion-picture: names that are not CSL's; JFULL as a journal article",
         "author": "a suffix (Jr.) is read as the given name",
         "editor": "A3 (a book's editors or a series' producers, as Zotero writes them) is not read",
         "number": "a law's M1 (its date code) is not read; nor an episode's number",
@@ -131,7 +135,7 @@ LIMITS: dict[tuple[str, str], dict[str, str]] = {
         "container-title": "a blog post's blog (@misc journal) is not read",
         "report": "a press release's kind is not read",
         "event-title": "eventtitle is not read",
-        "genre": "a presentation's kind (@misc type) is not read",
+        "genre": "the kind of a presentation (@misc type) or a special issue (genre) is not read",
         "version": "version is not read in BibTeX mode",
         "status": "pubstate is not read in BibTeX mode",
         "translator": "translator is not read in BibTeX mode",
@@ -144,9 +148,9 @@ LIMITS: dict[tuple[str, str], dict[str, str]] = {
         "language": "langid is kept as babel's name (norsk), not a language code",
         "type": "a nonacademic article is read as a journal article, a blog post and a presentation as documents, "
                 "@inreference as entry, @online (a preprint) as a web page, a TV episode as a motion picture",
-        "container-title": "a blog (organization) is not read as the container",
+        "container-title": "a blog (organization) and a @periodical's journal are not read as the container",
         "report": "a press release's kind (titleaddon) is not read",
-        "genre": "a presentation's kind (titleaddon) is not read",
+        "genre": "the kind of a presentation (titleaddon) or a special issue (issuetitle) is not read",
         "editor": "an executive producer (execproducer) is not read",
         "number": "an episode's number is not read",
         "custom": CUSTOM,
@@ -162,11 +166,11 @@ LIMITS: dict[tuple[str, str], dict[str, str]] = {
         "issued": "DA of a newspaper article, and a presentation's date range, are read as the year",
         "event-title": "a presentation's T2 (its meeting) is not read",
         "type": "SLIDE is read as a motion picture, UNPB as a manuscript, MPCT as a broadcast, SOUND as a "
-                "motion picture",
+                "motion picture, JFULL as a journal article",
         "status": "RIS has no tag for it; innoref's note is read as a note",
         "custom": "RIS has no tag for roles, usernames or a translated title; innoref's note is read as a note",
         "container-title": "an episode's series (T2 of MPCT and SOUND) is not read",
-        "editor": "A3 (a series' producers) is not read",
+        "editor": "A3 (a series' producers) and the ED of a JFULL (a special issue's editors) are not read",
         "number": "an episode's number is not read",
         "volume": "a TV episode's season (VL of MPCT) is not read",
         "genre": "M3 (the kind in words) of DATA and MPCT is not read",
@@ -392,6 +396,8 @@ APA_DIFFERENCES = {
                       "nor seasons",
     "aune2019podkast": "a role after the name, \"(Host)\" (APA 10.13); CSL has no roles for names",
     "hansen2016oversatt": "a title's translation in brackets (APA 9.38); CSL has no variable for it",
+    "holm2018spesial": "a special issue's journal, volume and issue as an article's (APA 10.1 Example 12); CSL's "
+                       "apa prints a periodical as a container: \"In *Journal* (Vol. 9, Issue 2)\"",
 }
 # And in Norwegian, where the CSL styles' Norwegian terms fall short:
 NORWEGIAN_APA_DIFFERENCES = {

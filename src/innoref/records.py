@@ -17,11 +17,12 @@ from typing import Any, Iterable
 # The kinds of work, in the order help lists them; "misc" is the catch-all. nou ... forskrift are
 # Norwegian public documents (documents.py).
 REF_TYPES = ("report", "book", "article", "chapter", "thesis", "webpage",
-             "magazine", "newspaper", "blogpost", "entry", "pressrelease", "presentation", "dataset", "software",
+             "magazine", "newspaper", "blogpost", "specialissue", "entry", "pressrelease", "presentation", "dataset", "software",
              "preprint", "manuscript", "film", "tvepisode", "video", "podcast", "podcastepisode",
              "nou", "meld", "prop", "innst", "lov", "forskrift", "misc")
 # The kinds as help and error messages list them.
-TYPES_HELP = ("report, book, article, chapter, thesis, webpage; magazine, newspaper, blogpost, entry (in a "
+TYPES_HELP = ("report, book, article, chapter, thesis, webpage; magazine, newspaper, blogpost, specialissue (of a "
+              "journal), entry (in a "
               "reference work), pressrelease, presentation, dataset, software, preprint, manuscript, film, "
               "tvepisode, video, podcast, podcastepisode; misc; or a Norwegian public document: nou, meld "
               "(Meld. St.), prop, innst, lov, forskrift")

@@ -53,6 +53,7 @@ APA_NEEDS: dict[str, tuple[str, ...]] = {
     "magazine": ("journal",),
     "newspaper": ("journal",),
     "blogpost": ("journal", "url"),
+    "specialissue": ("journal",),
     "entry": ("booktitle",),
     "pressrelease": ("publisher",),
     "presentation": ("event",),

@@ -41,7 +41,7 @@ RESTORABLE_BIBLATEX = {
 # entrysubtype first: biblatex-apa's nonacademic articles are magazine articles, its @video and
 # @audio say which kind in entrysubtype.
 READ_TYPES = {
-    "article": "article", "periodical": "misc", "suppperiodical": "article",
+    "article": "article", "periodical": "specialissue", "suppperiodical": "article",
     "book": "book", "mvbook": "book", "booklet": "book", "collection": "book", "mvcollection": "book",
     "proceedings": "book", "mvproceedings": "book", "reference": "book", "mvreference": "book",
     "inbook": "chapter", "bookinbook": "chapter", "incollection": "chapter", "inproceedings": "chapter",
@@ -115,7 +115,7 @@ class Dialect:
 WRITTEN_AS = {"nou": "report", "meld": "report", "prop": "report", "innst": "report",
                "lov": "misc", "forskrift": "misc",
                # APA's other kinds take the fields of the kind they are nearest to.
-               "magazine": "article", "newspaper": "article", "entry": "chapter", "pressrelease": "report",
+               "magazine": "article", "newspaper": "article", "specialissue": "article", "entry": "chapter", "pressrelease": "report",
                "manuscript": "report", "preprint": "webpage", "blogpost": "misc"}
 _PUBLIC_KINDS = frozenset(("nou", "meld", "prop", "innst", "lov", "forskrift"))  # documents.KINDS
 

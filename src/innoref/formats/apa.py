@@ -132,7 +132,7 @@ TERMS: dict[str, Terms] = {
         descriptions={"dataset": "Data set", "software": "Computer software", "film": "Film", "video": "Video",
                       "podcast": "Audio podcast", "podcastepisode": "Audio podcast episode",
                       "tvepisode": "TV series episode", "presentation": "Paper presentation",
-                      "pressrelease": "Press release"},
+                      "pressrelease": "Press release", "specialissue": "Special issue"},
         manuscripts={None: "Unpublished manuscript", "unpublished": "Unpublished manuscript",
                      "submitted": "Manuscript submitted for publication",
                      "in preparation": "Manuscript in preparation"},
@@ -160,7 +160,7 @@ TERMS: dict[str, Terms] = {
         descriptions={"dataset": "Data set", "software": "Computer software", "film": "Film", "video": "Video",
                       "podcast": "Audio podcast", "podcastepisode": "Audio podcast episode",
                       "tvepisode": "TV series episode", "presentation": "Paper presentation",
-                      "pressrelease": "Press release"},
+                      "pressrelease": "Press release", "specialissue": "Special issue"},
         manuscripts={None: "Unpublished manuscript", "unpublished": "Unpublished manuscript",
                      "submitted": "Manuscript submitted for publication",
                      "in preparation": "Manuscript in preparation"},
@@ -727,6 +727,8 @@ TEMPLATES = {
     # Title. *Magazine*, *31*(6), 18–23.  — APA 10.1 Example 15, with its day; Example 16 newspapers.
     "magazine": _reference(words[_part_of, _described], _periodical),
     "newspaper": _reference(words[_part_of, _described], _periodical),
+    # Editor, A. (Ed.). (2018). Title [Special issue]. *Journal*, *9*(2).  — APA 10.1 Example 12.
+    "specialissue": _reference(words[_part_of, _described], _periodical),
     # Title. *Blog*. URL  — APA 10.1 Example 17.
     "blogpost": _reference(words[_part_of, _described], sentence[italic[f("journal")]]),
     # Title (K. Holm, Trans.). In E. Editor (Ed.), *Book* (pp. 1–9). Publisher.  — APA 10.3 (Example 42).
@@ -813,8 +815,8 @@ def _families(ref: "Reference") -> list[str]:
 
 
 # Kinds whose title is part of a larger work: roman in the reference, in quotes in a citation.
-PART_OF = frozenset({"article", "magazine", "newspaper", "blogpost", "chapter", "entry", "tvepisode",
-                     "podcastepisode"})
+PART_OF = frozenset({"article", "magazine", "newspaper", "blogpost", "specialissue", "chapter", "entry",
+                     "tvepisode", "podcastepisode"})
 
 
 def _cite_title(ref: "Reference", t: Terms) -> Rich:

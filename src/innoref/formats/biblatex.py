@@ -37,7 +37,8 @@ ENTRY_TYPES = {
     "lov": "legislation", "forskrift": "legislation",
     # APA's other kinds as biblatex-apa writes them: nonacademic articles, @inreference, @video and
     # @audio with the kind in entrysubtype, @presentation with eventtitle and venue.
-    "magazine": "article", "newspaper": "article", "blogpost": "misc", "entry": "inreference",
+    "magazine": "article", "newspaper": "article", "specialissue": "periodical", "blogpost": "misc",
+    "entry": "inreference",
     "pressrelease": "report", "presentation": "presentation", "dataset": "dataset", "software": "software",
     "preprint": "online", "manuscript": "unpublished", "film": "video", "tvepisode": "video", "video": "video",
     "podcast": "audio", "podcastepisode": "audio",
@@ -58,7 +59,7 @@ FIELD_NAMES = {
     "series": {"report": "type", "*": "series"},
     "number": {"article": "eid", "*": "number"},  # an article's number (e123) is its eid
     "issue": {"article": "number", "*": "issue"},
-    "genre": {"thesis": "type", "*": "genre"},
+    "genre": {"thesis": "type", "specialissue": "issuetitle", "*": "genre"},  # biblatex-apa's [Special issue]
     # innoref's note is the reader's own, printed by no style: "annote" (biblatex's alias for
     # annotation, which biblatex-apa prints only with annotation=true; plain and apacite never),
     # which pandoc and Citation.js read, where they drop JabRef's "comment".
@@ -87,6 +88,8 @@ def _special(ref: "Reference", text) -> list[tuple[str, str]]:
         out.append(("date", str(ref.year)))
     if ref.origyear is not None:
         out.append(("origdate", str(ref.origyear)))
+    if ref.type == "specialissue" and not ref.genre:
+        out.append(("issuetitle", "Special issue"))  # what biblatex-apa prints in brackets (APA 10.1 Example 12)
     if any(p.particle for p in (*ref.authors, *ref.editors)):
         # innoref sorts and cites "van der Berg" with its particle, as written; useprefix has
         # biber and pandoc do the same.

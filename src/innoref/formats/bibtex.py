@@ -33,7 +33,7 @@ ENTRY_TYPES = {
     "report": "techreport", "book": "book", "article": "article", "chapter": "incollection",
     "thesis": "phdthesis", "webpage": "misc", "misc": "misc",
     # APA's other kinds as the classic entries nearest to them; innoreftype says which kind.
-    "magazine": "article", "newspaper": "article", "blogpost": "misc", "entry": "incollection",
+    "magazine": "article", "newspaper": "article", "specialissue": "article", "blogpost": "misc", "entry": "incollection",
     "pressrelease": "techreport", "presentation": "misc", "dataset": "misc", "software": "misc",
     "preprint": "misc", "manuscript": "unpublished", "film": "misc", "tvepisode": "misc", "video": "misc",
     "podcast": "misc", "podcastepisode": "misc",

@@ -35,6 +35,7 @@ TYPES = {
     "report": "report", "book": "book", "article": "article-journal", "chapter": "chapter",
     "thesis": "thesis", "webpage": "webpage", "misc": "document",
     "magazine": "article-magazine", "newspaper": "article-newspaper", "blogpost": "post-weblog",
+    "specialissue": "periodical",
     "entry": "entry-encyclopedia", "pressrelease": "report", "presentation": "speech", "dataset": "dataset",
     "software": "software", "preprint": "article", "manuscript": "manuscript", "film": "motion_picture",
     "video": "motion_picture", "tvepisode": "broadcast", "podcast": "song", "podcastepisode": "song",
@@ -52,7 +53,7 @@ NOTE_FIELD = re.compile(r"^([A-Za-z][\w.+/-]*): (.+)$")  # a "name: value" line 
 KEPT = ("translated_title", "themes", "availability")
 # The kinds whose container-title is a periodical's name (journal); the others' is the work's
 # they are part of (booktitle). The other of the two, if a record has it, is kept in custom.
-PERIODICAL = ("article", "magazine", "newspaper", "blogpost")
+PERIODICAL = ("article", "magazine", "newspaper", "blogpost", "specialissue")
 
 
 def read_back(ref: "Reference", csl_type: str) -> str:

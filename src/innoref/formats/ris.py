@@ -38,13 +38,13 @@ TYPES = {
     "nou": "RPRT", "meld": "RPRT", "prop": "RPRT", "innst": "RPRT", "lov": "STAT", "forskrift": "STAT",
     # APA's other kinds as Zotero's RIS translator writes its item types (a TV episode is its
     # tvBroadcast, MPCT; a podcast SOUND); a preprint is an unpublished work (UNPB).
-    "magazine": "MGZN", "newspaper": "NEWS", "blogpost": "BLOG", "entry": "ENCYC", "pressrelease": "RPRT",
+    "magazine": "MGZN", "newspaper": "NEWS", "blogpost": "BLOG", "specialissue": "JFULL", "entry": "ENCYC", "pressrelease": "RPRT",
     "presentation": "SLIDE", "dataset": "DATA", "software": "COMP", "preprint": "UNPB", "manuscript": "MANSCPT",
     "film": "MPCT", "tvepisode": "MPCT", "video": "VIDEO", "podcast": "SOUND", "podcastepisode": "SOUND",
 }
 # The kinds innoref's import reads a type back as, where that is not the kind written.
 READ_BACK = {"MPCT": "film", "SOUND": "podcastepisode"}
-PERIODICAL = ("article", "magazine", "newspaper", "blogpost")  # T2 is the journal, IS the issue
+PERIODICAL = ("article", "magazine", "newspaper", "blogpost", "specialissue")  # T2 is the journal, IS the issue
 IN_WORK = ("chapter", "entry", "tvepisode", "podcastepisode")  # T2 is the work (booktitle); else a series
 EPISODES = ("tvepisode", "podcastepisode")
 # innoref's fields with no RIS tag, kept in the innoref note.

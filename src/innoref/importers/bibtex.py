@@ -826,6 +826,10 @@ def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str
     elif rtype == "thesis" and kind in THESIS_TYPES:
         data["genre"] = THESIS_TYPES[kind]
     genre = take("genre")  # innoref's own export: the kind of document (APA 9.21)
+    if rtype == "specialissue" and "issuetitle" in fields:
+        label = take("issuetitle")  # biblatex-apa's "[Special issue]" of a @periodical (APA 10.1 Example 12)
+        if label and label.strip().lower() != "special issue":
+            genre = genre or label
     if genre and "genre" not in data:
         data["genre"] = genre
     elif genre:
@@ -834,9 +838,9 @@ def convert(kind: str, fields: dict[str, str], decoder: Decoder, notes: list[str
         data["series"] = series
     number = take("number")
     issue = take("issue")
-    if rtype in ("article", "magazine", "newspaper") and number and not issue:
+    if rtype in ("article", "magazine", "newspaper", "specialissue") and number and not issue:
         issue, number = number, None
-    if rtype in ("article", "magazine", "newspaper") and not number and "eid" in fields:
+    if rtype in ("article", "magazine", "newspaper", "specialissue") and not number and "eid" in fields:
         number = take("eid")  # an article number: "Article e0230123" (APA 9.27)
     if number:
         data["number"] = number

@@ -26,7 +26,7 @@ from innoref.formats.csl_json import TYPES as WRITTEN
 from innoref.importers import Batch, Progress, date_or_range, date_parts, isbn_in, language_code, put_extra
 
 TYPES = {
-    "report": "report", "book": "book", "classic": "book", "periodical": "misc",
+    "report": "report", "book": "book", "classic": "book", "periodical": "specialissue",
     "article-journal": "article", "article-magazine": "magazine", "article-newspaper": "newspaper",
     "article": "preprint",  # CSL 1.0.2: "a preprint, working paper, or other unpublished article"
     "review": "article", "review-book": "article",

@@ -25,7 +25,7 @@ from innoref.importers import Batch, Progress, date_parts, isbn_in, language_cod
 
 TYPES = {
     "RPRT": "report", "BOOK": "book", "EBOOK": "book", "EDBOOK": "book", "CTLG": "book",
-    "JOUR": "article", "EJOUR": "article", "JFULL": "article", "INPR": "article", "ABST": "article",
+    "JOUR": "article", "EJOUR": "article", "JFULL": "specialissue", "INPR": "article", "ABST": "article",
     "MGZN": "magazine", "NEWS": "newspaper", "BLOG": "blogpost",
     "CHAP": "chapter", "ECHAP": "chapter", "CONF": "chapter", "CPAPER": "chapter",
     "DICT": "entry", "ENCYC": "entry",
