@@ -20,6 +20,12 @@ REF_TYPES = ("report", "book", "article", "chapter", "thesis", "webpage",
              "magazine", "newspaper", "blogpost", "specialissue", "entry", "pressrelease", "presentation", "dataset", "software",
              "preprint", "manuscript", "film", "tvepisode", "video", "podcast", "podcastepisode",
              "nou", "meld", "prop", "innst", "lov", "forskrift", "misc")
+# Kinds that are part of a larger work: a periodical's (its name is the journal, its issue an
+# issue), or another work's (a book, reference work or series: its title is the booktitle, its
+# editors that work's). Their titles are roman in a reference and quoted in a citation (APA 9.19).
+PERIODICAL = ("article", "magazine", "newspaper", "blogpost", "specialissue")
+IN_WORK = ("chapter", "entry", "tvepisode", "podcastepisode")
+EPISODES = ("tvepisode", "podcastepisode")
 # The kinds as help and error messages list them.
 TYPES_HELP = ("report, book, article, chapter, thesis, webpage; magazine, newspaper, blogpost, specialissue (of a "
               "journal), entry (in a "

@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 from innoref.documents import CODE_KINDS, LOVDATA, SESSION_KINDS, designation, is_public, lower_in_text
 from innoref.formats import Options
+from innoref.records import IN_WORK, PERIODICAL
 from innoref.formats._style import (
     BACKENDS,
     Italic,
@@ -275,13 +276,10 @@ def _title_key(title: str, lang: str) -> str:
     return collate(_ARTICLE.sub("", title), lang)
 
 
-# Kinds whose editors are those of the work they are in ("In E. Zalta (Ed.), *Encyclopedia*"): with no
-# author, the title moves to the author's place (APA 9.12; 10.3 Example 49), not the editors.
-_EDITORS_OF_CONTAINER = frozenset({"chapter", "entry", "tvepisode", "podcastepisode"})
-
-
 def _creators(ref: "Reference") -> list["Person"]:
-    if ref.type in _EDITORS_OF_CONTAINER:
+    # The editors of a work in another are that work's ("In E. Zalta (Ed.), *Encyclopedia*"): with no
+    # author, the title moves to the author's place (APA 9.12; 10.3 Example 49), not the editors.
+    if ref.type in IN_WORK:
         return list(ref.authors)
     return list(ref.authors or ref.editors)
 
@@ -815,8 +813,7 @@ def _families(ref: "Reference") -> list[str]:
 
 
 # Kinds whose title is part of a larger work: roman in the reference, in quotes in a citation.
-PART_OF = frozenset({"article", "magazine", "newspaper", "blogpost", "specialissue", "chapter", "entry",
-                     "tvepisode", "podcastepisode"})
+PART_OF = frozenset(PERIODICAL + IN_WORK)
 
 
 def _cite_title(ref: "Reference", t: Terms) -> Rich:

@@ -23,6 +23,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from innoref.formats import Options
+from innoref.records import PERIODICAL
 
 if TYPE_CHECKING:
     from innoref.records import Person, Reference
@@ -51,9 +52,8 @@ PRESS = re.compile(r"press", re.I)
 NOTE_FIELD = re.compile(r"^([A-Za-z][\w.+/-]*): (.+)$")  # a "name: value" line of a note is a field  # a report of a genre with this in it is read as a press release
 # innoref's fields with no CSL variable, kept in custom.
 KEPT = ("translated_title", "themes", "availability")
-# The kinds whose container-title is a periodical's name (journal); the others' is the work's
-# they are part of (booktitle). The other of the two, if a record has it, is kept in custom.
-PERIODICAL = ("article", "magazine", "newspaper", "blogpost", "specialissue")
+# A periodical's container-title is its name (journal); the others' the work's they are part of
+# (booktitle). The other of the two, if a record has it, is kept in custom.
 
 
 def read_back(ref: "Reference", csl_type: str) -> str:

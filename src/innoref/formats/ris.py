@@ -21,6 +21,7 @@ import re
 from typing import TYPE_CHECKING
 
 from innoref.formats import Options
+from innoref.records import EPISODES, IN_WORK, PERIODICAL
 
 if TYPE_CHECKING:
     from innoref.records import Person, Reference
@@ -44,9 +45,7 @@ TYPES = {
 }
 # The kinds innoref's import reads a type back as, where that is not the kind written.
 READ_BACK = {"MPCT": "film", "SOUND": "podcastepisode"}
-PERIODICAL = ("article", "magazine", "newspaper", "blogpost", "specialissue")  # T2 is the journal, IS the issue
-IN_WORK = ("chapter", "entry", "tvepisode", "podcastepisode")  # T2 is the work (booktitle); else a series
-EPISODES = ("tvepisode", "podcastepisode")
+# T2 is a periodical's name (its IS the issue), the work a part is in (booktitle), else a series.
 # innoref's fields with no RIS tag, kept in the innoref note.
 # (A translated title too: Citation.js reads RIS's TT as the title itself.)
 KEPT = ("translated_title", "status", "themes", "availability")

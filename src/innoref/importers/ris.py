@@ -19,7 +19,8 @@ from typing import Any
 from innoref.editing import Candidate, Skipped
 from innoref.formats._kept import ours, restore
 from innoref.formats.apa import kind_description
-from innoref.formats.ris import EPISODES, IN_WORK, KEPT, KEPT_PREFIX, PERIODICAL
+from innoref.formats.ris import KEPT, KEPT_PREFIX
+from innoref.records import EPISODES, IN_WORK, PERIODICAL
 from innoref.formats.ris import TYPES as WRITTEN
 from innoref.importers import Batch, Progress, date_parts, isbn_in, language_code, put_extra
 
