@@ -12,12 +12,23 @@ the note as a note. No I/O.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from innoref.records import Reference
 
 _PEOPLE = ("authors", "editors", "translators")
+# A report (CSL report, RIS RPRT) of a genre with this in it is read as a press release.
+PRESS = re.compile(r"press", re.I)
+
+
+def report_read_back(ref: "Reference") -> str:
+    """What an import reads a report or press release written as a report back as: a press release
+    when its genre says so (the export writes "Press release" for one with none), else a report."""
+    if ref.type == "pressrelease" and not ref.genre or PRESS.search(ref.genre or ""):
+        return "pressrelease"
+    return "report"
 
 
 def kept(ref: "Reference", read_back_as: str, fields: tuple[str, ...] = ()) -> dict[str, Any]:

@@ -48,8 +48,7 @@ TYPES = {
 }
 
 
-PRESS = re.compile(r"press", re.I)
-NOTE_FIELD = re.compile(r"^([A-Za-z][\w.+/-]*): (.+)$")  # a "name: value" line of a note is a field  # a report of a genre with this in it is read as a press release
+NOTE_FIELD = re.compile(r"^([A-Za-z][\w.+/-]*): (.+)$")  # a "name: value" line of a note is a field
 # innoref's fields with no CSL variable, kept in custom.
 KEPT = ("translated_title", "themes", "availability")
 # A periodical's container-title is its name (journal); the others' the work's they are part of
@@ -67,8 +66,9 @@ def read_back(ref: "Reference", csl_type: str) -> str:
     if csl_type == "article":
         return "article" if (ref.journal if ref.type in PERIODICAL else ref.booktitle) else "preprint"
     if csl_type == "report" and ref.type in ("report", "pressrelease"):
-        return "pressrelease" if ref.type == "pressrelease" and not ref.genre or PRESS.search(ref.genre or "") \
-            else "report"
+        from innoref.formats._kept import report_read_back
+
+        return report_read_back(ref)
     return ref.type
 
 

@@ -78,8 +78,9 @@ KEPT_PREFIX = "innoref: "  # "N1  - innoref: {...}": what RIS has no tag for (_k
 def read_back(ref: "Reference", kind: str) -> str:
     """The kind innoref's RIS import reads ``kind`` back as (importers/ris.py)."""
     if kind == "RPRT" and ref.type in ("report", "pressrelease"):
-        return "pressrelease" if ref.type == "pressrelease" and not ref.genre or "press" in (ref.genre or "").lower() \
-            else "report"
+        from innoref.formats._kept import report_read_back
+
+        return report_read_back(ref)
     return READ_BACK.get(kind, ref.type)
 
 

@@ -19,9 +19,9 @@ from typing import Any
 
 from innoref.editing import Candidate, Skipped
 from innoref.errors import InnorefError
-from innoref.formats._kept import ours, restore
+from innoref.formats._kept import PRESS, ours, restore
 from innoref.formats.apa import kind_description
-from innoref.formats.csl_json import KEPT, NOTE_FIELD, PRESS
+from innoref.formats.csl_json import KEPT, NOTE_FIELD
 from innoref.formats.csl_json import TYPES as WRITTEN
 from innoref.importers import Batch, Progress, date_or_range, date_parts, isbn_in, language_code, put_extra
 from innoref.records import PERIODICAL

@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from innoref.editing import Candidate, Skipped
-from innoref.formats._kept import ours, restore
+from innoref.formats._kept import PRESS, ours, restore
 from innoref.formats.apa import kind_description
 from innoref.formats.ris import KEPT, KEPT_PREFIX
 from innoref.records import EPISODES, IN_WORK, PERIODICAL
@@ -138,7 +138,7 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
         except ValueError:
             own = None
     genre_text = (values.get("M3") or [""])[0]
-    if rtype == "report" and "press" in genre_text.lower():
+    if rtype == "report" and PRESS.search(genre_text):
         rtype = "pressrelease"
     if own and "type" in own:
         rtype = own["type"]
