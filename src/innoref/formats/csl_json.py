@@ -51,6 +51,9 @@ TYPES = {
 NOTE_FIELD = re.compile(r"^([A-Za-z][\w.+/-]*): (.+)$")  # a "name: value" line of a note is a field
 # innoref's fields with no CSL variable, kept in custom.
 KEPT = ("translated_title", "themes", "availability")
+# And what custom holds only when CSL's variable holds another value: the other container, a report's
+# genre that would read as its series, a note that would read as fields, an open date range.
+KEPT_IF_NEEDED = ("date", "journal", "booktitle", "genre", "note")
 # A periodical's container-title is its name (journal); the others' the work's they are part of
 # (booktitle). The other of the two, if a record has it, is kept in custom.
 

@@ -49,6 +49,10 @@ READ_BACK = {"MPCT": "film", "SOUND": "podcastepisode"}
 # innoref's fields with no RIS tag, kept in the innoref note.
 # (A translated title too: Citation.js reads RIS's TT as the title itself.)
 KEPT = ("translated_title", "status", "themes", "availability")
+# And what the note holds only when RIS's tag holds another value (or the value is a range, or a
+# note that would read as fields).
+KEPT_IF_NEEDED = ("note", "genre", "event", "journal", "booktitle", "date", "edition", "version", "issue",
+                  "number", "volume")
 
 
 def person(p: "Person") -> str:

@@ -21,7 +21,7 @@ from innoref.editing import Candidate, Skipped
 from innoref.errors import InnorefError
 from innoref.formats._kept import PRESS, ours, restore
 from innoref.formats.apa import kind_description
-from innoref.formats.csl_json import KEPT, NOTE_FIELD
+from innoref.formats.csl_json import KEPT, KEPT_IF_NEEDED, NOTE_FIELD
 from innoref.formats.csl_json import TYPES as WRITTEN
 from innoref.importers import Batch, Progress, date_or_range, date_parts, isbn_in, language_code, put_extra
 from innoref.records import PERIODICAL
@@ -40,7 +40,7 @@ TYPES = {
     "legislation": "misc",  # a law with its date code is read as one (documents.recognise)
 }
 # What innoref's export keeps in an item's custom (formats/csl_json.py).
-_OWN = KEPT + ("date", "journal", "booktitle", "genre", "note")
+_OWN = KEPT + KEPT_IF_NEEDED
 _USABLE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_:.+/-]*$")
 NAMED = {"id", "citation-key", "type", "title", "title-short", "author", "editor", "issued", "publisher", "publisher-place",
          "collection-title", "collection-number", "number", "edition", "genre", "container-title", "volume",

@@ -19,7 +19,7 @@ from typing import Any
 from innoref.editing import Candidate, Skipped
 from innoref.formats._kept import PRESS, ours, restore
 from innoref.formats.apa import kind_description
-from innoref.formats.ris import KEPT, KEPT_PREFIX
+from innoref.formats.ris import KEPT, KEPT_IF_NEEDED, KEPT_PREFIX
 from innoref.records import EPISODES, IN_WORK, PERIODICAL
 from innoref.formats.ris import TYPES as WRITTEN
 from innoref.importers import Batch, Progress, date_parts, isbn_in, language_code, put_extra
@@ -46,8 +46,8 @@ TAG_NAMES = {
     "C2": "custom2", "C3": "custom3", "C4": "custom4", "C5": "custom5", "C6": "custom6", "C7": "custom7",
     "C8": "custom8", "L1": "file", "L2": "fulltext-url", "L4": "figure", "A3": "series-editors", "CA": "caption", "J2": "journal-abbreviation", "M1": "misc1", "M2": "misc2",
 }
-# The fields formats/ris.py keeps in its note when their tag holds another value.
-_MORE = ("note", "genre", "event", "journal", "booktitle", "date", "edition", "version", "issue", "number", "volume")
+# What innoref's export keeps in its note (formats/ris.py).
+_OWN = KEPT + KEPT_IF_NEEDED
 _LINE = re.compile(r"^([A-Z][A-Z0-9])\s{1,2}-(?: (.*)|\s*)$")
 
 
@@ -134,7 +134,7 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
                      if values["N1"][i].startswith(KEPT_PREFIX)), None)
     if own_line is not None:
         try:
-            own = ours(json.loads(values["N1"][own_line][len(KEPT_PREFIX):]), KEPT + _MORE)
+            own = ours(json.loads(values["N1"][own_line][len(KEPT_PREFIX):]), _OWN)
         except ValueError:
             own = None
     genre_text = (values.get("M3") or [""])[0]
@@ -307,7 +307,7 @@ def convert(tags: list[tuple[str, str]], notes: list[str]) -> dict[str, Any]:
         if kept_note is not None and line == " ".join(kept_note.split()):
             kept_note = None
         elif i == own_line and own is not None:
-            if not restore(data, own, KEPT + _MORE):
+            if not restore(data, own, _OWN):
                 put_extra(data, "innoref", line[len(KEPT_PREFIX):])
                 notes.append("an innoref note that innoref did not write; kept in extra.innoref")
         elif extra:
