@@ -117,6 +117,15 @@ class Terms:
     theses: dict = dc_field(default_factory=dict)  # the English kinds of thesis an import gives, in this language
 
 
+# The descriptions the manual's examples give each kind (9.21; 10.4-10.13), and a manuscript's by
+# its status (10.8).
+_DESCRIPTIONS = {"dataset": "Data set", "software": "Computer software", "film": "Film", "video": "Video",
+                 "podcast": "Audio podcast", "podcastepisode": "Audio podcast episode",
+                 "tvepisode": "TV series episode", "presentation": "Paper presentation",
+                 "pressrelease": "Press release", "specialissue": "Special issue"}
+_MANUSCRIPTS = {None: "Unpublished manuscript", "unpublished": "Unpublished manuscript",
+                "submitted": "Manuscript submitted for publication", "in preparation": "Manuscript in preparation"}
+
 TERMS: dict[str, Terms] = {
     # APA Publication Manual, 7th ed.: Sections 9.8, 9.17, 9.41, 10.2, 10.3, 10.16.
     "en": Terms(
@@ -129,14 +138,7 @@ TERMS: dict[str, Terms] = {
         # APA 9.10 and the examples of 10.12-10.13: the roles as the manual writes them.
         roles={"director": "Director", "writer": "Writer", "host": "Host", "producer": "Producer",
                "executive producer": "Executive Producer"},
-        # The descriptions the manual's examples give each kind (9.21; 10.4-10.13).
-        descriptions={"dataset": "Data set", "software": "Computer software", "film": "Film", "video": "Video",
-                      "podcast": "Audio podcast", "podcastepisode": "Audio podcast episode",
-                      "tvepisode": "TV series episode", "presentation": "Paper presentation",
-                      "pressrelease": "Press release", "specialissue": "Special issue"},
-        manuscripts={None: "Unpublished manuscript", "unpublished": "Unpublished manuscript",
-                     "submitted": "Manuscript submitted for publication",
-                     "in preparation": "Manuscript in preparation"},
+        descriptions=_DESCRIPTIONS, manuscripts=_MANUSCRIPTS,
     ),
     # Sikt, Norsk APA-manual (APA 7), as on sokogskriv.no: "Gullestad, S. E. & Killingmo, B. (2013).
     # *Underteksten* (2. utg.)", "I I. B. Jørgensen & N. Askeland (Red.), ... (s. 157–178)",
@@ -158,13 +160,7 @@ TERMS: dict[str, Terms] = {
                "executive producer": "Utøvende produsent"},
         # No Norwegian source names these descriptions: they stay as the manual has them, and a
         # record's own genre replaces them ("Datasett").
-        descriptions={"dataset": "Data set", "software": "Computer software", "film": "Film", "video": "Video",
-                      "podcast": "Audio podcast", "podcastepisode": "Audio podcast episode",
-                      "tvepisode": "TV series episode", "presentation": "Paper presentation",
-                      "pressrelease": "Press release", "specialissue": "Special issue"},
-        manuscripts={None: "Unpublished manuscript", "unpublished": "Unpublished manuscript",
-                     "submitted": "Manuscript submitted for publication",
-                     "in preparation": "Manuscript in preparation"},
+        descriptions=_DESCRIPTIONS, manuscripts=_MANUSCRIPTS,
         # biblatex-apa's norsk-apa.lbx (phdthesis, mathesis)
         theses={"Doctoral dissertation": "Doktoravhandling", "Master's thesis": "Masteroppgave"},
     ),
