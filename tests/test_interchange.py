@@ -34,71 +34,48 @@ CUSTOM = "roles and usernames (biber's annotations) and a translated title (engl
 # (reader, format) -> {field: why it is lost or altered}. The reasons are the readers' own
 # limits, measured with pandoc 2.17.1.1 (Debian bookworm), pandoc 3.9 (pypandoc-binary) and
 # Citation.js 0.7.21; "report" is a report's type and number together ("Fafo-rapport 2013:52").
+# What pandoc 2.17 and pandoc 3 alike lose (pandoc 2.17 also reads no @software, below).
+_PANDOC_BIBTEX = {
+    "type": "a @misc (a web page, a law, a document, a blog post, a presentation) is read with no type; "
+            "a magazine or newspaper article, or a special issue, as a journal article",
+    "report": "LaTeX in a report's type is not decoded (`--` stays two hyphens); a press release's kind is not read",
+    "number": "a @misc's number (a law's date code) is not read",
+    "title": "a title starting in lower case (software) is capitalised",
+    "custom": CUSTOM,
+    "container-title": "the series of a TV or podcast episode (@misc booktitle) is not read",
+    "event-title": "eventtitle is not read",
+    "genre": "the kind of a presentation (@misc type) or a special issue (genre) is not read",
+    "original-date": "originalyear is not read",
+    "archive": "a thesis's database is read into its university (publisher)",
+    "publisher": "a thesis's database is read into its university (publisher)",
+}
+_PANDOC_BIBLATEX = {
+    "type": "a @misc is read with no type; a nonacademic article and a @periodical as journal articles; "
+            "@presentation and @online (a preprint) are not read as such",
+    "container-title": "a blog (organization) and an episode's series (maintitle) are not read as the container; "
+                       "a @periodical's title is read as its journal",
+    "title": "an episode's series (maintitle), and a @periodical's issuetitle, are read as its title; a title "
+             "starting in lower case is capitalised",
+    "report": "a press release's kind (titleaddon) is not read",
+    "event-title": "eventtitle is not read",
+    "genre": "the kind of a presentation (titleaddon) or a special issue (issuetitle) is not read",
+    "editor": "an executive producer (execproducer) is not read",
+    "custom": CUSTOM,
+    "archive": "a thesis's database is read into its university (publisher)",
+    "publisher": "a thesis's database is read into its university (publisher)",
+}
+_PANDOC_CSL = {"custom": "CSL's custom, where innoref keeps roles, usernames and a translated title, is not kept"}
 LIMITS: dict[tuple[str, str], dict[str, str]] = {
-    ("pandoc", "bibtex"): {
-        "type": "a @misc (a web page, a law, a document, a blog post, a presentation) is read with no type; "
-                "a magazine or newspaper article, or a special issue, as a journal article",
-        "report": "LaTeX in a report's type is not decoded (`--` stays two hyphens); a press release's kind is not read",
-        "number": "a @misc's number (a law's date code) is not read",
-        "title": "a title starting in lower case (software) is capitalised",
-        "custom": CUSTOM,
-        "container-title": "the series of a TV or podcast episode (@misc booktitle) is not read",
-        "event-title": "eventtitle is not read",
-        "genre": "the kind of a presentation (@misc type) or a special issue (genre) is not read",
-        "original-date": "originalyear is not read",
-        "archive": "a thesis's database is read into its university (publisher)",
-        "publisher": "a thesis's database is read into its university (publisher)",
-    },
+    ("pandoc", "bibtex"): _PANDOC_BIBTEX,
     ("pandoc", "biblatex"): {
+        **_PANDOC_BIBLATEX,
         "type": "a @misc is read with no type; a nonacademic article and a @periodical as journal articles; "
                 "@presentation, @software and @online (a preprint) are not read as such",
-        "container-title": "a blog (organization) and an episode's series (maintitle) are not read as the container; "
-                           "a @periodical's title is read as its journal",
-        "title": "an episode's series (maintitle), and a @periodical's issuetitle, are read as its title; a title "
-                 "starting in lower case is capitalised",
-        "report": "a press release's kind (titleaddon) is not read",
-        "event-title": "eventtitle is not read",
-        "genre": "the kind of a presentation (titleaddon) or a special issue (issuetitle) is not read",
-        "editor": "an executive producer (execproducer) is not read",
-        "custom": CUSTOM,
-        "archive": "a thesis's database is read into its university (publisher)",
-        "publisher": "a thesis's database is read into its university (publisher)",
     },
-    ("pandoc", "csl-json"): {
-        "custom": "CSL's custom, where innoref keeps roles, usernames and a translated title, is not kept",
-    },
-    ("pandoc3", "bibtex"): {
-        "type": "a @misc (a web page, a law, a document, a blog post, a presentation) is read with no type; "
-                "a magazine or newspaper article, or a special issue, as a journal article",
-        "report": "LaTeX in a report's type is not decoded (`--` stays two hyphens); a press release's kind is not read",
-        "number": "a @misc's number (a law's date code) is not read",
-        "title": "a title starting in lower case (software) is capitalised",
-        "custom": CUSTOM,
-        "container-title": "the series of a TV or podcast episode (@misc booktitle) is not read",
-        "event-title": "eventtitle is not read",
-        "genre": "the kind of a presentation (@misc type) or a special issue (genre) is not read",
-        "original-date": "originalyear is not read",
-        "archive": "a thesis's database is read into its university (publisher)",
-        "publisher": "a thesis's database is read into its university (publisher)",
-    },
-    ("pandoc3", "biblatex"): {
-        "type": "a @misc is read with no type; a nonacademic article and a @periodical as journal articles; "
-                "@presentation and @online (a preprint) are not read as such",
-        "container-title": "a blog (organization) and an episode's series (maintitle) are not read as the container; "
-                           "a @periodical's title is read as its journal",
-        "title": "an episode's series (maintitle), and a @periodical's issuetitle, are read as its title; a title "
-                 "starting in lower case is capitalised",
-        "report": "a press release's kind (titleaddon) is not read",
-        "event-title": "eventtitle is not read",
-        "genre": "the kind of a presentation (titleaddon) or a special issue (issuetitle) is not read",
-        "editor": "an executive producer (execproducer) is not read",
-        "custom": CUSTOM,
-        "archive": "a thesis's database is read into its university (publisher)",
-        "publisher": "a thesis's database is read into its university (publisher)",
-    },
-    ("pandoc3", "csl-json"): {
-        "custom": "CSL's custom, where innoref keeps roles, usernames and a translated title, is not kept",
-    },
+    ("pandoc", "csl-json"): _PANDOC_CSL,
+    ("pandoc3", "bibtex"): _PANDOC_BIBTEX,
+    ("pandoc3", "biblatex"): _PANDOC_BIBLATEX,
+    ("pandoc3", "csl-json"): _PANDOC_CSL,
     ("pandoc3", "ris"): {
         "report": "its RIS reader has no tag for a report's type (M3) or number (SN, read as ISSN)",
         "ISBN": "SN is read as ISSN",
