@@ -64,10 +64,8 @@ def test_innoref_reads_its_own_export_back_with_every_capital():
     assert data["title"] == "Managing Change in Local Government"  # its capitals are braced in the export
 
 
-def test_import_keep_case_keeps_titles_as_written(cli, tmp_path):
-    folder = tmp_path / "lib"
-    folder.mkdir()
-    (folder / "literature.yaml").write_text("")
+def test_import_keep_case_keeps_titles_as_written(cli, make_library, tmp_path):
+    folder = make_library("")
     bib = tmp_path / "one.bib"
     bib.write_text("@book{eriksen2012, title = {Managing Change in Local Government}, author = {Eriksen, Jon},"
                    " year = 2012, publisher = {Palgrave}}\n")

@@ -471,31 +471,25 @@ def test_bibtex_a_missing_comma_and_tex_math_and_a_full_journal_name(cli, empty,
     assert ref.journal == "Advances in Mathematics" and ref.extra["journal-abbreviation"] == "Adv. Math."
 
 
-def test_chapters_with_their_books_doi_are_not_duplicates_of_the_book_or_of_each_other(cli, tmp_path):
-    folder = tmp_path / "lib"
-    folder.mkdir()
-    (folder / "literature.yaml").write_text("")
+def test_chapters_with_their_books_doi_are_not_duplicates_of_the_book_or_of_each_other(cli, empty, tmp_path):
     bib = tmp_path / "parts.bib"
     bib.write_text("@book{bk, title={The book}, author={Lee, Ann}, year=2019, doi={10.1234/book}, publisher={P}}\n"
                    "@incollection{ch, title={A chapter}, booktitle={The book}, author={Lee, Ann}, year=2019,"
                    " doi={10.1234/book}, publisher={P}}\n"
                    "@incollection{ch2, title={A chapter again}, booktitle={The book}, author={Lee, Ann}, year=2019,"
                    " doi={10.1234/book}, publisher={P}}\n")
-    result = cli("import", str(bib), data=folder)
+    result = cli("import", str(bib), data=empty)
     assert result.exit_code == 0, result.stderr
     assert "imported 3, skipped 0" in result.stdout  # the book and two of its chapters
-    assert cli("import", str(bib), data=folder).stdout.startswith("imported 0, skipped 3")  # by DOI, by title
+    assert cli("import", str(bib), data=empty).stdout.startswith("imported 0, skipped 3")  # by DOI, by title
 
 
-def test_another_programs_custom_data_is_kept_not_read_as_innorefs(cli, tmp_path):
-    folder = tmp_path / "lib"
-    folder.mkdir()
-    (folder / "literature.yaml").write_text("")
+def test_another_programs_custom_data_is_kept_not_read_as_innorefs(cli, empty, tmp_path):
     items = tmp_path / "items.json"
     items.write_text('[{"id": "berg2020", "type": "book", "title": "T", "issued": {"date-parts": [[2020]]},'
                      ' "custom": {"type": "report", "zoteroKey": "ABC"}}]')
-    assert cli("import", str(items), data=folder).exit_code == 0
-    [ref] = load(folder).references()
+    assert cli("import", str(items), data=empty).exit_code == 0
+    [ref] = load(empty).references()
     assert ref.type == "book" and ref.extra == {"custom": '{"type": "report", "zoteroKey": "ABC"}'}
 
 
@@ -506,24 +500,17 @@ def test_another_programs_custom_data_is_kept_not_read_as_innorefs(cli, tmp_path
     ("roles.json", '[{"id": "x1", "type": "book", "title": "T", "custom": {"roles": {"translators": []}}}]'),
     ("space.bib", "@book{x1, title = {The Effects of Public Sector\\\nInnovation in Small Municipalities}, year = 2020}\n"),
 ])
-def test_innorefs_own_marks_in_odd_places_import_without_a_traceback(cli, tmp_path, name, text):
-    folder = tmp_path / "lib"
-    folder.mkdir()
-    (folder / "literature.yaml").write_text("")
+def test_innorefs_own_marks_in_odd_places_import_without_a_traceback(cli, empty, tmp_path, name, text):
     path = tmp_path / name
     path.write_text(text)
-    result = cli("import", str(path), data=folder)
+    result = cli("import", str(path), data=empty)
     assert result.exit_code == 0, result.stdout + result.stderr
     assert "imported 1, skipped 0" in result.stdout
 
 
-def test_innorefs_own_json_export_imports_as_the_same_records(cli, library, tmp_path):
+def test_innorefs_own_json_export_imports_as_the_same_records(cli, empty, library, tmp_path):
     exported = tmp_path / "all.json"
     assert cli("export", "-f", "json", "-o", str(exported), data=library).exit_code == 0
-    folder = tmp_path / "again"
-    folder.mkdir()
-    (folder / "literature.yaml").write_text("")
-    (folder / "themes.yaml").write_text((library / "themes.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    result = cli("import", str(exported), data=folder)
+    result = cli("import", str(exported), data=empty)
     assert result.exit_code == 0 and "skipped 0" in result.stdout, result.stdout
-    assert [r.to_data() for r in load(folder).references()] == [r.to_data() for r in load(library).references()]
+    assert [r.to_data() for r in load(empty).references()] == [r.to_data() for r in load(library).references()]
